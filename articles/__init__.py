@@ -1,0 +1,20 @@
+"""The article model, its readers and the content library; knows nothing of any output format."""
+
+from articles.errors import ContentError, PressroomError
+from articles.library import Library
+from articles.model import Article, Asset, Author, Footnote, Metadata, Section
+from articles.readers import read_article, read_article_bytes
+
+__all__ = [
+    "Article",
+    "Asset",
+    "Author",
+    "ContentError",
+    "Footnote",
+    "Library",
+    "Metadata",
+    "PressroomError",
+    "Section",
+    "read_article",
+    "read_article_bytes",
+]

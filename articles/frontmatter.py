@@ -1,0 +1,150 @@
+"""YAML front matter: split it from a Markdown source and validate it into `Metadata` fields."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from articles.errors import ContentError
+from articles.model import Author
+
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+_FENCE = re.compile(r"^---[ \t]*$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+TEXT_FIELDS = ("title", "subtitle", "description", "publisher", "rights", "series", "identifier",
+               "cover", "source_url")
+KNOWN_FIELDS = set(TEXT_FIELDS) | {"author", "authors", "lang", "language", "date", "subjects",
+                                   "keywords", "series_position"}
+
+
+def split_front_matter(path: Path, text: str) -> tuple[str | None, str, int]:
+    """Return (front matter, body, the body's first line number) of a Markdown source."""
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if _FENCE.match(lines[index]) or lines[index].rstrip() == "...":
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    raise ContentError(path, "the front matter opened by '---' is never closed", line=1,
+                       fix="end it with a line holding only '---'")
+
+
+def parse_front_matter(path: Path, text: str) -> dict[str, tuple[Any, int]]:
+    """Parse front matter with YAML's safe loader; each value comes with its 1-based file line."""
+    if len(text) > MAX_FRONT_MATTER_CHARS:
+        raise ContentError(path, f"the front matter is longer than {MAX_FRONT_MATTER_CHARS} characters",
+                           line=2, fix="keep only the article's metadata there")
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            raise ContentError(path, "the front matter is not a list of 'key: value' lines",
+                               line=node.start_mark.line + 2, fix="write e.g. 'title: My article'")
+        values: dict[str, tuple[Any, int]] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 2
+            key = loader.construct_object(key_node, deep=True)
+            try:
+                value = loader.construct_object(value_node, deep=True)
+            except ValueError as error:  # e.g. an impossible date such as 2024-02-30
+                raise ContentError(path, f"'{key}' has an impossible value: {error}", line=line,
+                                   fix="write dates as YYYY-MM-DD with a real day") from None
+            values[str(key)] = (value, line)
+        return values
+    except yaml.MarkedYAMLError as error:
+        # An error found at the end of the text (an unclosed quote) is best reported where it began.
+        mark = error.problem_mark
+        if mark is None or (error.context_mark is not None and "end of stream" in (error.problem or "")):
+            mark = error.context_mark
+        line = mark.line + 2 if mark is not None else 2
+        problem = "; ".join(part for part in (error.context, error.problem) if part) or "it is not valid YAML"
+        raise ContentError(path, f"invalid YAML front matter: {problem}", line=line,
+                           fix="check the quotes and the indentation there; quote values that contain ': ' or ' #'"
+                           ) from None
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
+        raise ContentError(path, f"invalid YAML front matter: {error}", line=2,
+                           fix="use plain 'key: value' lines") from None
+    finally:
+        loader.dispose()
+
+
+def metadata_fields(path: Path, front: dict[str, tuple[Any, int]]) -> dict[str, Any]:
+    """Validate parsed front matter into keyword arguments for `Metadata`."""
+    fields: dict[str, Any] = {}
+    for name, (value, line) in front.items():
+        if name not in KNOWN_FIELDS:
+            continue
+        if value is None:
+            continue
+        if name in TEXT_FIELDS:
+            fields[name] = _text(path, name, value, line)
+        elif name in ("author", "authors"):
+            fields["authors"] = _authors(path, name, value, line)
+        elif name in ("lang", "language"):
+            language = _text(path, name, value, line)
+            if not _LANGUAGE.match(language):
+                raise ContentError(path, f"'{name}' is {language!r}, not a language tag", line=line,
+                                   fix="use a BCP 47 tag such as 'en', 'fr' or 'pt-BR'")
+            fields["language"] = language
+        elif name == "date":
+            fields["date"] = _date(path, value, line)
+        elif name in ("subjects", "keywords"):
+            values = value if isinstance(value, list) else [value]
+            fields["subjects"] = tuple(_text(path, name, item, line) for item in values)
+        elif name == "series_position":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ContentError(path, f"'series_position' must be a whole number, not {value!r}",
+                                   line=line, fix="write e.g. 'series_position: 2'")
+            fields["series_position"] = value
+    return fields
+
+
+def _text(path: Path, name: str, value: Any, line: int) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        kind = type(value).__name__
+        raise ContentError(path, f"'{name}' must be text, not {_kind(kind)}", line=line,
+                           fix=f"write '{name}: some text' on one line")
+    text = str(value).strip()
+    if not text:
+        raise ContentError(path, f"'{name}' is empty", line=line, fix=f"give '{name}' a value or remove it")
+    return text
+
+
+def _authors(path: Path, name: str, value: Any, line: int) -> tuple[Author, ...]:
+    items = value if isinstance(value, list) else [value]
+    authors = []
+    for item in items:
+        if isinstance(item, dict):
+            if "name" not in item:
+                raise ContentError(path, f"an entry of '{name}' has no 'name'", line=line,
+                                   fix="write '- name: Ada Lovelace' (and optionally 'file_as: Lovelace, Ada')")
+            file_as = item.get("file_as")
+            authors.append(Author(_text(path, name, item["name"], line),
+                                  _text(path, "file_as", file_as, line) if file_as is not None else None))
+        else:
+            authors.append(Author(_text(path, name, item, line)))
+    return tuple(authors)
+
+
+def _date(path: Path, value: Any, line: int) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ContentError(path, f"'date' is {value!r}, which is not a calendar date", line=line,
+                       fix="write it as YYYY-MM-DD, e.g. 'date: 2024-03-01'")
+
+
+def _kind(type_name: str) -> str:
+    return {"list": "a list", "dict": "a mapping", "NoneType": "empty"}.get(type_name, type_name)

@@ -1,0 +1,227 @@
+"""The Markdown reader: CommonMark with tables and footnotes, YAML front matter, `##` sections."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+from articles.errors import ContentError
+from articles.frontmatter import metadata_fields, parse_front_matter, split_front_matter
+from articles.model import Footnote, Metadata, Section
+from articles.reading import ReadResult
+from articles.sanitize import sanitize_html
+
+SECTION_TAGS = ("h1", "h2")
+
+
+class MarkdownReader:
+    """Reads `.md` articles; the title comes from front matter or the first `#` heading."""
+
+    file_extensions = ("md", "markdown")
+
+    def __init__(self) -> None:
+        self._markdown = _markdown_parser()
+
+    def read(self, path: Path, text: str) -> ReadResult:
+        front_text, body, body_line = split_front_matter(path, text)
+        front = parse_front_matter(path, front_text) if front_text is not None else {}
+        fields = metadata_fields(path, front)
+        env: dict = {}
+        tokens = self._markdown.parse(body, env)
+        tokens, notes = _split_footnotes(tokens)
+        warnings: list[str] = []
+        assets = _check_images(path, tokens, body_line, warnings)
+        if "title" not in fields:
+            fields["title"] = _take_title(path, tokens, body_line)
+        cover = fields.get("cover")
+        if cover is not None:
+            if _local_href(cover) is None:
+                raise ContentError(path, f"the cover {cover!r} is not a file beside the article",
+                                   line=front["cover"][1], fix="name an image in the article's folder")
+            assets.append(_local_href(cover))
+        note_html = {key: self._render(toks, env) for key, toks in notes.items()}
+        sections = tuple(self._sections(tokens, env, note_html))
+        metadata = Metadata(**fields)
+        return ReadResult(metadata=metadata, sections=sections,
+                          asset_hrefs=tuple(dict.fromkeys(assets)), warnings=tuple(warnings))
+
+    def _sections(self, tokens: list[Token], env: dict, note_html: dict[int, str]):
+        used_ids: set[str] = {"introduction"}
+        groups: list[tuple[str, str, list[Token]]] = []
+        index = 0
+        current: list[Token] = []
+        title, section_id = "Introduction", "introduction"
+        while index < len(tokens):
+            token = tokens[index]
+            if token.type == "heading_open" and token.tag in SECTION_TAGS:
+                if current or groups or section_id != "introduction":
+                    groups.append((section_id, title, current))
+                title = _plain_text(tokens[index + 1])
+                section_id = _unique_id(_slugify(title) or "section", used_ids)
+                current = []
+                index += 3
+                continue
+            current.append(token)
+            index += 1
+        groups.append((section_id, title, current))
+        for section_id, title, group in groups:
+            if section_id == "introduction" and not group and len(groups) > 1:
+                continue
+            note_ids = _referenced_notes(group)
+            footnotes = tuple(Footnote(id=f"fn-{key + 1}", number=key + 1, html=note_html[key])
+                              for key in note_ids if key in note_html)
+            yield Section(id=section_id, title=title, html=self._render(group, env), footnotes=footnotes)
+
+    def _render(self, tokens: list[Token], env: dict) -> str:
+        return sanitize_html(self._markdown.renderer.render(tokens, self._markdown.options, env))
+
+
+def _markdown_parser() -> MarkdownIt:
+    markdown = (MarkdownIt("commonmark", {"html": True})
+                .enable(["table", "strikethrough"])
+                .use(footnote_plugin))
+    markdown.add_render_rule("footnote_ref", _render_footnote_ref)
+    markdown.add_render_rule("paragraph_open", _render_paragraph_open)
+    markdown.add_render_rule("paragraph_close", _render_paragraph_close)
+    markdown.add_render_rule("image", _render_image)
+    return markdown
+
+
+def _render_footnote_ref(self, tokens, index, options, env) -> str:
+    meta = tokens[index].meta
+    number = meta["id"] + 1
+    suffix = f"-{meta['subId']}" if meta["subId"] else ""
+    return (f'<sup><a class="footnote-ref" role="doc-noteref" id="fnref-{number}{suffix}" '
+            f'href="#fn-{number}">{number}</a></sup>')
+
+
+def _is_figure(tokens: list[Token], index: int) -> bool:
+    """A paragraph holding one image and nothing else is a figure (as in pandoc)."""
+    inline = tokens[index + 1] if index + 1 < len(tokens) else None
+    if inline is None or inline.type != "inline":
+        return False
+    children = [child for child in inline.children or [] if child.type != "text" or child.content.strip()]
+    return len(children) == 1 and children[0].type == "image"
+
+
+def _render_paragraph_open(self, tokens, index, options, env) -> str:
+    if _is_figure(tokens, index):
+        return "<figure>"
+    return self.renderToken(tokens, index, options, env)
+
+
+def _render_paragraph_close(self, tokens, index, options, env) -> str:
+    if index >= 2 and _is_figure(tokens, index - 2):
+        image = next(child for child in tokens[index - 1].children if child.type == "image")
+        caption = image.attrGet("title") or _alt_text(image)
+        return f"<figcaption>{html.escape(caption)}</figcaption></figure>\n" if caption else "</figure>\n"
+    return self.renderToken(tokens, index, options, env)
+
+
+def _render_image(self, tokens, index, options, env) -> str:
+    image = tokens[index]
+    src = html.escape(image.attrGet("src") or "")
+    return f'<img src="{src}" alt="{html.escape(_alt_text(image))}">'
+
+
+def _alt_text(image: Token) -> str:
+    return "".join(child.content for child in (image.children or []) if child.type in ("text", "code_inline"))
+
+
+def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
+    """Detach the footnote block markdown-it appends, as {note id: the note's tokens}."""
+    try:
+        start = next(i for i, token in enumerate(tokens) if token.type == "footnote_block_open")
+    except StopIteration:
+        return tokens, {}
+    notes: dict[int, list[Token]] = {}
+    current: list[Token] | None = None
+    for token in tokens[start:]:
+        if token.type == "footnote_open":
+            current = notes.setdefault(token.meta["id"], [])
+        elif token.type == "footnote_close":
+            current = None
+        elif current is not None and token.type != "footnote_anchor":
+            current.append(token)
+    return tokens[:start], notes
+
+
+def _referenced_notes(tokens: list[Token]) -> list[int]:
+    found: list[int] = []
+    for token in tokens:
+        for child in token.children or []:
+            if child.type == "footnote_ref" and child.meta["id"] not in found:
+                found.append(child.meta["id"])
+    return found
+
+
+def _take_title(path: Path, tokens: list[Token], body_line: int) -> str:
+    """Remove a leading `# Title` from the tokens and return its text."""
+    if len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
+        title = _plain_text(tokens[1])
+        del tokens[:3]
+        if title:
+            return title
+    raise ContentError(path, "the article has no title", line=body_line,
+                       fix="add 'title: ...' to the front matter or start the text with '# Title'")
+
+
+def _check_images(path: Path, tokens: list[Token], body_line: int, warnings: list[str]) -> list[str]:
+    """Return the local image paths; remote or escaping images become their alt text, with a warning."""
+    hrefs: list[str] = []
+    for token in tokens:
+        for child in token.children or []:
+            if child.type != "image":
+                continue
+            src = child.attrGet("src") or ""
+            href = _local_href(src)
+            if href is None:
+                line = body_line + (token.map[0] if token.map else 0)
+                warnings.append(f"{path}, line {line}: image {src!r} dropped: only images in the "
+                                "article's own folder are used")
+                child.type, child.tag, child.content, child.children = "text", "", _alt_text(child), None
+                continue
+            child.attrSet("src", href)
+            hrefs.append(href)
+    return hrefs
+
+
+def _local_href(src: str) -> str | None:
+    """The normalised relative path of a local file reference, or None if it leaves the folder."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or parts.query or not parts.path:
+        return None
+    relative = PurePosixPath(unquote(parts.path))
+    if relative.is_absolute() or ".." in relative.parts or "\\" in parts.path or "\x00" in parts.path:
+        return None
+    return relative.as_posix()
+
+
+def _plain_text(inline: Token) -> str:
+    pieces = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline"):
+            pieces.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            pieces.append(" ")
+    return "".join(pieces).strip()
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^\w]+", "-", text.lower(), flags=re.ASCII).strip("-")
+
+
+def _unique_id(base: str, used: set[str]) -> str:
+    candidate = base if not base[0].isdigit() else f"s-{base}"
+    number = 2
+    while candidate in used:
+        candidate = f"{base}-{number}"
+        number += 1
+    used.add(candidate)
+    return candidate

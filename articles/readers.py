@@ -1,0 +1,82 @@
+"""Reading a source file into an `Article`: picks the reader by extension, decodes, finds assets."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from articles.assets import load_asset
+from articles.errors import ContentError
+from articles.markdown_reader import MarkdownReader
+from articles.model import Article
+from articles.text_reader import TextReader
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+READERS = (TextReader(), MarkdownReader())
+
+
+def supported_extensions() -> tuple[str, ...]:
+    return tuple(ext for reader in READERS for ext in reader.file_extensions)
+
+
+def read_article(path: Path | str) -> Article:
+    """Read the article at `path` (a `.txt` or `.md` file, with its images beside it)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError(path, "no such file", fix="check the path") from None
+    except IsADirectoryError:
+        raise ContentError(path, "this is a folder, not an article file",
+                           fix="name a .txt or .md file") from None
+    except OSError as error:
+        raise ContentError(path, f"cannot be read: {error.strerror}") from None
+    return read_article_bytes(path, data)
+
+
+def read_article_bytes(path: Path, data: bytes) -> Article:
+    """Read an article whose source bytes are `data`; `path` names it and locates its images."""
+    reader = _reader_for(path)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise ContentError(path, f"the file is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB",
+                           fix="split it into several articles")
+    result = reader.read(path, decode_source(path, data))
+    assets = tuple(load_asset(path, href) for href in result.asset_hrefs)
+    digest = hashlib.sha256(data)
+    for asset in assets:
+        digest.update(asset.href.encode() + b"\0" + asset.path.read_bytes())
+    return Article(slug=slug_for(path), metadata=result.metadata, sections=result.sections,
+                   source_path=path, digest=digest.hexdigest(), assets=assets,
+                   warnings=result.warnings)
+
+
+def decode_source(path: Path, data: bytes) -> str:
+    """UTF-8 text (a leading BOM dropped, line ends made `\\n`), or an error naming the bad line."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ContentError(path, f"byte 0x{data[error.start]:02x} is not valid UTF-8", line=line,
+                           fix="save the file as UTF-8") from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ContentError(path, "the file contains a NUL character, so it is not text", line=line,
+                           fix="save the article as plain UTF-8 text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def slug_for(path: Path) -> str:
+    """The article's URL and file name: its file name without extension, in safe characters."""
+    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    return slug[:80].rstrip("-") or "article"
+
+
+def _reader_for(path: Path):
+    extension = path.suffix.lower().lstrip(".")
+    for reader in READERS:
+        if extension in reader.file_extensions:
+            return reader
+    known = ", ".join(f".{ext}" for ext in supported_extensions())
+    raise ContentError(path, f"Pressroom cannot read '.{extension}' files" if extension
+                       else "the file has no extension", fix=f"use one of {known}")

@@ -1,0 +1,78 @@
+"""The plain-text reader: a title line, then paragraphs; "N. " opens numbered item N."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from articles.errors import ContentError
+from articles.model import Metadata, Section
+from articles.reading import ReadResult
+
+# "\s" in a str pattern includes the no-break space the sample puts after "1."
+_ITEM = re.compile(r"(\d{1,4})\.\s+(?=\S)")
+# The caption of an item is its first sentence: up to ., ! or ? (and closing quotes) before a space.
+_FIRST_SENTENCE = re.compile(r"(.+?[.!?\u2026][\"'\u2019\u201d)\]]*)\s+(?=\S)(.*)", re.DOTALL)
+
+
+class TextReader:
+    """Reads `.txt` listicles such as the sample article; every character of the text is kept."""
+
+    file_extensions = ("txt",)
+
+    def read(self, path: Path, text: str) -> ReadResult:
+        paragraphs = list(_paragraphs(text))
+        if not paragraphs:
+            raise ContentError(path, "the file has no text, so it has no title", line=1,
+                               fix="put the article's title on the first line")
+        (title_line, title), *body = paragraphs
+        if "\n" in title:
+            raise ContentError(path, "the title runs over several lines", line=title_line,
+                               fix="put the title alone on the first line, followed by a blank line")
+        sections: list[Section] = []
+        intro: list[str] = []
+        for _line, paragraph in body:
+            match = _ITEM.match(paragraph)
+            if match:
+                sections.append(_item_section(int(match.group(1)), paragraph[match.end():]))
+            elif sections:
+                sections[-1] = _append(sections[-1], paragraph)
+            else:
+                intro.append(paragraph)
+        if intro or not sections:
+            sections.insert(0, Section(id="introduction", title="Introduction",
+                                       html="".join(_paragraph_html(p) for p in intro)))
+        return ReadResult(metadata=Metadata(title=title.strip()), sections=tuple(sections))
+
+
+def _paragraphs(text: str):
+    """Yield (first line number, paragraph) for each run of non-blank lines."""
+    lines: list[str] = []
+    start = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            if not lines:
+                start = number
+            lines.append(line)
+        elif lines:
+            yield start, "\n".join(lines)
+            lines = []
+    if lines:
+        yield start, "\n".join(lines)
+
+
+def _item_section(number: int, text: str) -> Section:
+    match = _FIRST_SENTENCE.fullmatch(text)
+    caption, rest = (match.group(1), match.group(2)) if match else (text, "")
+    return Section(id=f"item-{number}", title=caption, number=number,
+                   html=_paragraph_html(rest) if rest else "")
+
+
+def _append(section: Section, paragraph: str) -> Section:
+    return Section(id=section.id, title=section.title, number=section.number,
+                   html=section.html + _paragraph_html(paragraph))
+
+
+def _paragraph_html(text: str) -> str:
+    return f"<p>{html.escape(text, quote=False)}</p>"

@@ -1,0 +1,117 @@
+"""The command line: `pressroom export | formats | list | serve`, thin doors onto the exporters."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from articles import Library, PressroomError, read_article
+
+DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
+PAGE_SIZE_CHOICES = ("a4", "letter", "a5", "6x9")
+PDF_VARIANT_CHOICES = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pressroom")
+def main() -> None:
+    """Pressroom turns articles into editions people keep: PDF, EPUB, HTML and plug-ins."""
+
+
+@main.command("export")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT",
+              help="An edition to write (repeatable); all registered formats when not given.")
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default="the current folder", help="Folder to write the editions to.")
+@click.option("--page-size", type=click.Choice(PAGE_SIZE_CHOICES), default="a4", show_default=True)
+@click.option("--pdf-variant", type=click.Choice(PDF_VARIANT_CHOICES), default="pdf/ua-1", show_default=True)
+@click.option("--cover/--no-cover", default=True, show_default=True, help="Put a cover on the PDF.")
+def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_dir: Path,
+                   page_size: str, pdf_variant: str, cover: bool) -> None:
+    """Write DIR/<slug>.<ext> for every SOURCE and format."""
+    from exporters import ExportOptions, UnknownFormat, export, load_exporters
+
+    exporters = load_exporters()
+    unknown = [name for name in formats if name not in exporters]
+    if unknown:
+        _fail(UnknownFormat(unknown[0], list(exporters)))
+    options = ExportOptions(page_size=page_size, pdf_variant=pdf_variant, cover=cover)
+    failures = 0
+    for source in sources:
+        try:
+            article = read_article(source)
+            for warning in article.warnings:
+                click.echo(f"warning: {warning}", err=True)
+            for name in formats or tuple(exporters):
+                target = output_dir / f"{article.slug}.{exporters[name].extension}"
+                write_atomically(target, export(article, name, options))
+                click.echo(str(target))
+        except PressroomError as error:
+            click.echo(f"error: {error}", err=True)
+            failures += 1
+    if failures:
+        sys.exit(1)
+
+
+@main.command("formats")
+def formats_command() -> None:
+    """List the registered exporters."""
+    from exporters import load_exporters
+
+    for name, exporter in load_exporters().items():
+        click.echo(f"{name}\t{exporter.label}\t.{exporter.extension}\t{exporter.media_type}")
+
+
+@main.command("list")
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=DEFAULT_CONTENT_DIR, show_default="the bundled content folder")
+def list_command(content_dir: Path) -> None:
+    """List the articles of a content folder."""
+    entries = Library(content_dir).entries()
+    if not entries:
+        click.echo(f"No articles in {content_dir}: add a .txt or .md file there.", err=True)
+    for entry in entries:
+        if entry.article:
+            click.echo(f"{entry.slug}\t{entry.article.title}\t{entry.article.word_count} words")
+        else:
+            click.echo(f"{entry.slug}\tcannot be read: {entry.error}")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=DEFAULT_CONTENT_DIR, show_default="the bundled content folder")
+def serve_command(host: str, port: int, content_dir: Path) -> None:
+    """Serve the web UI with waitress (a production WSGI server)."""
+    import waitress
+
+    from app import create_app
+
+    app = create_app({"CONTENT_DIR": str(content_dir)})
+    click.echo(f"Pressroom is serving {content_dir} on http://{host}:{port}/ (Ctrl+C stops it)")
+    waitress.serve(app, host=host, port=port, threads=4, ident="Pressroom")
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write `data` to `target` so that a reader never sees a partial file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _fail(error: PressroomError) -> None:
+    click.echo(f"error: {error}", err=True)
+    sys.exit(error.exit_code)

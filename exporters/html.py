@@ -1,0 +1,47 @@
+"""The HTML edition (one self-contained file) and the reading view the web preview shows."""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from collections.abc import Callable
+
+from markupsafe import Markup
+
+from articles import Article
+from exporters.base import Exporter, ExportOptions
+from exporters.rendering import read_template_file, render
+
+_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
+
+
+def render_reading_view(article: Article, image_src: Callable[[str], str]) -> Markup:
+    """The article's title block, contents and body as screen HTML; `image_src` maps asset hrefs to URLs."""
+
+    def rewrite_images(fragment: str) -> Markup:
+        return Markup(_SRC.sub(lambda m: m.group(1) + html.escape(image_src(html.unescape(m.group(2))))
+                               + m.group(3), fragment))
+
+    cover = article.metadata.cover
+    return Markup(render("article/reading.html.jinja", fragment=rewrite_images, article=article,
+                         sections=article.sections, heading_level=2, epub=False,
+                         cover_src=image_src(cover) if cover else None))
+
+
+class HtmlExporter(Exporter):
+    name = "html"
+    label = "HTML"
+    media_type = "text/html; charset=utf-8"
+    extension = "html"
+
+    def export(self, article: Article, options: ExportOptions) -> bytes:
+        images = {asset.href: _data_uri(asset.media_type, asset.path.read_bytes()) for asset in article.assets}
+        document = render("html/article.html.jinja", article=article,
+                          reading_view=render_reading_view(article, lambda href: images.get(href, "")),
+                          stylesheet=Markup(read_template_file("screen/article.css")))
+        return document.encode("utf-8")
+
+
+def _data_uri(media_type: str, data: bytes) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"

@@ -1,0 +1,55 @@
+"""The exporters on offer: the `pressroom.exporters` entry-point group, built-ins included."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from importlib import import_module
+from importlib.metadata import entry_points
+
+from articles import Article
+from exporters.base import Exporter, ExportOptions, UnknownFormat
+
+ENTRY_POINT_GROUP = "pressroom.exporters"
+# Used only when Pressroom runs from a checkout that was never installed (no entry points).
+BUILTIN_EXPORTERS = {
+    "pdf": "exporters.pdf:PdfExporter",
+    "epub": "exporters.epub:EpubExporter",
+    "html": "exporters.html:HtmlExporter",
+}
+LOGGER = logging.getLogger("pressroom")
+
+
+@lru_cache(maxsize=1)
+def load_exporters() -> dict[str, Exporter]:
+    """Every registered exporter by name, built-ins first; a plug-in that fails to load is skipped."""
+    found: dict[str, Exporter] = {}
+    declared = {entry.name: entry for entry in entry_points(group=ENTRY_POINT_GROUP)}
+    for name, target in BUILTIN_EXPORTERS.items():
+        if name not in declared:
+            module, _, attribute = target.partition(":")
+            found[name] = getattr(import_module(module), attribute)()
+    for name, entry in declared.items():
+        try:
+            exporter = entry.load()()
+        except Exception as error:  # a broken plug-in must not take the built-ins down with it
+            LOGGER.warning("the %r exporter (%s) could not be loaded: %s", name, entry.value, error)
+            continue
+        if not isinstance(exporter, Exporter):
+            LOGGER.warning("the %r exporter (%s) is not a pressroom Exporter; skipped", name, entry.value)
+            continue
+        found[name] = exporter
+    order = [name for name in BUILTIN_EXPORTERS if name in found]
+    return {name: found[name] for name in order + sorted(set(found) - set(order))}
+
+
+def exporter_for(name: str) -> Exporter:
+    exporters = load_exporters()
+    if name not in exporters:
+        raise UnknownFormat(name, list(exporters))
+    return exporters[name]
+
+
+def export(article: Article, format_name: str, options: ExportOptions | None = None) -> bytes:
+    """The one entry to every edition: the CLI and the web UI both call this."""
+    return exporter_for(format_name).export(article, options or ExportOptions())

@@ -1,0 +1,37 @@
+"""The one place templates are rendered: a Jinja2 environment over `templates/`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+FONTS_DIR = TEMPLATES_DIR / "fonts"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["isodate"] = lambda date: date.isoformat() if date else ""
+    return env
+
+
+def render(template: str, fragment: Callable[[str], Markup] = Markup, **context) -> str:
+    """Render `template`; `fragment` turns a section's sanitised HTML into the medium's markup."""
+    return environment().get_template(template).render(fragment=fragment, **context)
+
+
+def read_template_file(name: str) -> str:
+    """A stylesheet or other text file from `templates/`."""
+    return (TEMPLATES_DIR / name).read_text(encoding="utf-8")

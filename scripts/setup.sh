@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets Pressroom up on a fresh Debian machine with Python 3.11: the system tools it and its tests
+# call, a virtual environment in .venv, and the Python packages pinned in requirements.lock.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)     # pdfinfo, pdffonts, pdftotext, pdftoppm
+command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)  # EPUBCheck runs on Java
+ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+stamp=".venv/.pressroom-installed"
+wanted="$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  .venv/bin/python -m pip install --quiet --require-hashes -r requirements.lock
+  .venv/bin/python -m pip install --quiet --no-deps -e .
+  echo "$wanted" > "$stamp"
+fi

@@ -1,0 +1,73 @@
+"""Shared fixtures: the sample article, Markdown fixtures, the Flask app and the CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from app import create_app
+from articles import read_article
+from exporters import load_exporters
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "content" / "28-banned-photos-smuggled-out-of-north-korea.txt"
+SEED = ROOT.parent / "shared" / "seed" / "000_5e651c334f7c76c4.txt"
+FIXTURES = Path(__file__).resolve().parent / "content"
+RICH = FIXTURES / "article_with_images_tables_and_footnotes" / "article.md"
+VALID_MARKDOWN = (
+    RICH,
+    FIXTURES / "article_without_front_matter.md",
+    FIXTURES / "article_in_russian_with_several_authors.md",
+)
+
+
+@pytest.fixture(autouse=True)
+def fresh_registry():
+    """Each test sees the exporters as installed now (tests may fake a plug-in)."""
+    load_exporters.cache_clear()
+    yield
+    load_exporters.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def no_source_date_epoch(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+@pytest.fixture
+def sample():
+    return read_article(SAMPLE)
+
+
+@pytest.fixture
+def rich():
+    return read_article(RICH)
+
+
+@pytest.fixture
+def content_dir(tmp_path):
+    """A content folder holding the sample and the rich Markdown article with its image."""
+    folder = tmp_path / "content"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    shutil.copy(RICH, folder / "field-notes.md")
+    shutil.copytree(RICH.parent / "images", folder / "images")
+    return folder
+
+
+@pytest.fixture
+def app(content_dir):
+    return create_app({"CONTENT_DIR": str(content_dir), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
