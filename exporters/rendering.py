@@ -23,7 +23,6 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["isodate"] = lambda date: date.isoformat() if date else ""
     return env
 
 

@@ -1,0 +1,143 @@
+"""The web UI through Flask's test client: every route and every error page."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from urllib.parse import unquote
+
+import pytest
+from pypdf import PdfReader
+
+from downloads import content_disposition, edition_filename
+
+SLUG = "28-banned-photos-smuggled-out-of-north-korea"
+PREVIEW = f"/articles/{SLUG}/"
+
+
+def test_library_lists_every_article_with_its_facts(client):
+    page = client.get("/").get_data(as_text=True)
+    assert f'href="/articles/{SLUG}/"' in page
+    assert "28 Banned Photos That Were Secretly Smuggled Out Of North\u00a0Korea" in page
+    assert "Field Notes from the Harbour" in page and "Ada Lovelace and Grace Hopper" in page
+    assert re.search(r"\d+ words", page) and "min read" in page
+
+
+def test_an_empty_library_says_how_to_add_an_article(tmp_path):
+    from app import create_app
+
+    page = create_app({"CONTENT_DIR": str(tmp_path)}).test_client().get("/").get_data(as_text=True)
+    assert "The library is empty" in page and str(tmp_path) in page
+
+
+def test_a_broken_article_is_listed_with_its_error(client, content_dir):
+    (content_dir / "broken.md").write_text("---\ntitle: [x\n---\n", encoding="utf-8")
+    page = client.get("/").get_data(as_text=True)
+    assert "broken.md, line 2: invalid YAML front matter" in page
+    response = client.get("/articles/broken/")
+    assert response.status_code == 422
+    assert "line 2: invalid YAML front matter" in response.get_data(as_text=True)
+
+
+def test_preview_shows_the_title_the_four_items_and_a_button_per_exporter(client):
+    page = client.get(PREVIEW).get_data(as_text=True)
+    assert "<h1 class=\"article-title\">28 Banned Photos" in page
+    for number in range(1, 5):
+        assert f'<span class="item-number">{number}.</span>' in page
+    buttons = re.findall(r'<a class="download" data-format="(\w+)" download href="([^"]+)"', page)
+    assert [name for name, _ in buttons] == ["pdf", "epub", "html"]
+
+
+def test_preview_of_markdown_serves_its_images(client):
+    page = client.get("/articles/field-notes/").get_data(as_text=True)
+    assert '<img src="/articles/field-notes/files/images/boat.png"' in page
+    with client.get("/articles/field-notes/files/images/boat.png") as image:
+        assert image.status_code == 200 and image.mimetype == "image/png"
+    assert client.get("/articles/field-notes/files/field-notes.md").status_code == 404
+
+
+@pytest.mark.parametrize(("format_name", "media_type", "magic"), [
+    ("pdf", "application/pdf", b"%PDF-"),
+    ("epub", "application/epub+zip", b"PK\x03\x04"),
+    ("html", "text/html", b"<!DOCTYPE html>"),
+])
+def test_each_download_is_a_file_of_its_type(client, format_name, media_type, magic):
+    response = client.get(f"/articles/{SLUG}/download/{format_name}")
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+    assert response.data.startswith(magic)
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="28-Banned-Photos-That-Were-Secretly-Smuggled-Out-Of-North-Korea.')
+    assert unquote(disposition.split("filename*=UTF-8''")[1]).endswith(f".{format_name}")
+
+
+def test_download_follows_the_options(client):
+    response = client.get(f"/articles/{SLUG}/download/pdf?page_size=letter&cover=off")
+    page = PdfReader(io.BytesIO(response.data)).pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == (612, 792)
+    assert "CONTENTS" not in page.extract_text()
+
+
+def test_downloads_answer_304_for_a_known_etag(client):
+    first = client.get(f"/articles/{SLUG}/download/epub")
+    etag = first.headers["ETag"]
+    again = client.get(f"/articles/{SLUG}/download/epub", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    other = client.get(f"/articles/{SLUG}/download/epub?page_size=a5", headers={"If-None-Match": etag})
+    assert other.status_code == 200
+
+
+def test_etag_changes_when_the_article_changes(client, content_dir):
+    before = client.get(f"/articles/{SLUG}/download/html").headers["ETag"]
+    source = content_dir / f"{SLUG}.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\n\nOne more paragraph.\n", encoding="utf-8")
+    after = client.get(f"/articles/{SLUG}/download/html", headers={"If-None-Match": before})
+    assert after.status_code == 200 and after.headers["ETag"] != before
+    assert b"One more paragraph." in after.data
+
+
+def test_epub_download_is_a_real_epub(client):
+    book = zipfile.ZipFile(io.BytesIO(client.get(f"/articles/{SLUG}/download/epub").data))
+    assert book.namelist()[0] == "mimetype"
+
+
+@pytest.mark.parametrize("url", ["/articles/nope/", "/articles/nope/download/pdf", f"/articles/{SLUG}/download/docx",
+                                 f"/articles/{SLUG}/files/../../etc/passwd", "/static/pdf/book.html.jinja",
+                                 "/no/such/page"])
+def test_unknown_things_are_404_pages(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "Back to the library" in response.get_data(as_text=True)
+
+
+def test_unknown_article_page_names_it(client):
+    assert "There is no article called “nope”" in client.get("/articles/nope/").get_data(as_text=True)
+
+
+def test_a_bad_option_is_a_400_page(client):
+    response = client.get(f"/articles/{SLUG}/download/pdf?page_size=b5")
+    assert response.status_code == 400
+    assert "page size 'b5' is not offered; choose one of a4, letter, a5, 6x9" in response.get_data(as_text=True)
+
+
+def test_stylesheets_and_fonts_are_served_by_the_app(client):
+    for url in ("/static/web/app.css", "/static/fonts/CharisSIL-Regular.ttf"):
+        with client.get(url) as response:
+            assert response.status_code == 200
+
+
+def test_pages_carry_a_content_security_policy(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src" not in policy and "unsafe-inline" not in policy
+
+
+@pytest.mark.parametrize("title", ['He said "hi"\r\nX-Injected: 1', "\u202eevil\u202c.exe", "Ωμέγα", "/../../etc", "x" * 500, ""])
+def test_download_names_are_safe_for_any_title(title):
+    header = content_disposition(title, "pdf")
+    assert "\r" not in header and "\n" not in header
+    ascii_name, full_name = edition_filename(title, "pdf")
+    assert ascii_name.isascii() and '"' not in ascii_name and "/" not in ascii_name
+    assert ascii_name.endswith(".pdf") and full_name.endswith(".pdf")
+    assert "/" not in full_name and "\u202e" not in full_name and len(full_name) <= 124

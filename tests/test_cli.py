@@ -1,0 +1,97 @@
+"""The command line: every command and exit code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from cli import main
+from conftest import FIXTURES, RICH, ROOT, SAMPLE
+
+SLUG = "28-banned-photos-smuggled-out-of-north-korea"
+
+
+def test_export_writes_every_format_and_prints_the_paths(runner, tmp_path):
+    result = runner.invoke(main, ["export", str(SAMPLE), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = [tmp_path / f"{SLUG}.{ext}" for ext in ("pdf", "epub", "html")]
+    assert result.output.split() == [str(path) for path in written]
+    assert written[0].read_bytes().startswith(b"%PDF-")
+    assert written[1].read_bytes().startswith(b"PK")
+
+
+def test_export_chosen_formats_and_options(runner, tmp_path):
+    result = runner.invoke(main, ["export", str(SAMPLE), str(RICH), "-f", "epub", "-f", "html", "-o", str(tmp_path),
+                                  "--page-size", "a5", "--no-cover"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{SLUG}.epub", f"{SLUG}.html", "article.epub", "article.html"]
+
+
+def test_export_defaults_to_the_current_folder(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["export", str(SAMPLE), "-f", "html"])
+    assert result.exit_code == 0
+    assert (tmp_path / f"{SLUG}.html").exists()
+
+
+def test_unknown_format_exits_2_and_lists_the_available(runner, tmp_path):
+    result = runner.invoke(main, ["export", str(SAMPLE), "-f", "docx", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "unknown format 'docx'; available formats: pdf, epub, html" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unreadable_source_exits_1_and_leaves_no_file(runner, tmp_path):
+    bad = FIXTURES / "front_matter_with_wrong_type.md"
+    result = runner.invoke(main, ["export", str(bad), "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"error: {bad}, line 6:" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_one_bad_source_does_not_stop_the_others(runner, tmp_path):
+    result = runner.invoke(main, ["export", str(tmp_path / "missing.txt"), str(SAMPLE), "-f", "html", "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "missing.txt: no such file" in result.output
+    assert (tmp_path / f"{SLUG}.html").exists()
+
+
+def test_warnings_go_to_stderr(runner, tmp_path):
+    source = tmp_path / "remote.md"
+    source.write_text("# T\n\n![x](https://example.org/x.png)\n", encoding="utf-8")
+    result = runner.invoke(main, ["export", str(source), "-f", "html", "-o", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "warning:" in result.stderr and "dropped" in result.stderr
+    assert "warning:" not in result.stdout
+
+
+def test_formats_lists_the_exporters(runner):
+    result = runner.invoke(main, ["formats"])
+    assert result.exit_code == 0
+    assert [line.split("\t")[0] for line in result.output.splitlines()] == ["pdf", "epub", "html"]
+
+
+def test_list_shows_the_articles_of_a_folder(runner, content_dir):
+    result = runner.invoke(main, ["list", "--content", str(content_dir)])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"{SLUG}\t28 Banned Photos")
+    assert lines[1].startswith("field-notes\tField Notes from the Harbour")
+
+
+def test_list_of_an_empty_folder_says_how_to_add(runner, tmp_path):
+    result = runner.invoke(main, ["list", "--content", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "No articles in" in result.stderr
+
+
+def test_help_does_not_import_weasyprint():
+    code = "import sys; from cli import main; sys.argv=['pressroom','formats']\ntry: main()\nexcept SystemExit: pass\nprint('weasyprint' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip().endswith("False")
+
+
+def test_the_console_script_is_installed():
+    script = ROOT / ".venv" / "bin" / "pressroom"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "export" in result.stdout

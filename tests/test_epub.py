@@ -1,0 +1,125 @@
+"""The EPUB edition: package structure read as XML, EPUBCheck, reproducibility."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from lxml import etree
+
+from articles import read_article
+from conftest import RICH, SAMPLE, VALID_MARKDOWN
+from exporters import ExportOptions, export
+from validators import epubcheck_messages
+
+NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
+      "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
+      "ncx": "http://www.daisy.org/z3986/2005/ncx/"}
+
+
+def open_epub(data: bytes) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(data))
+
+
+def xml(book: zipfile.ZipFile, name: str):
+    return etree.fromstring(book.read(name))
+
+
+@pytest.fixture
+def sample_epub(sample):
+    return open_epub(export(sample, "epub"))
+
+
+def test_mimetype_comes_first_and_stored(sample_epub):
+    first = sample_epub.infolist()[0]
+    assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+    assert sample_epub.read("mimetype") == b"application/epub+zip"
+
+
+def test_nav_lists_the_introduction_and_four_items_in_order(sample, sample_epub):
+    nav = xml(sample_epub, "EPUB/text/nav.xhtml")
+    toc = nav.find(".//x:nav[@epub:type='toc']", NS)
+    links = toc.findall(".//x:a", NS)
+    assert [a.get("href") for a in links] == [f"{s.id}.xhtml" for s in sample.sections]
+    assert [a.text for a in links][0] == "Introduction"
+    assert [a.text.split(".")[0] for a in links[1:]] == ["1", "2", "3", "4"]
+    assert nav.find(".//x:nav[@epub:type='landmarks']", NS) is not None
+
+
+def test_ncx_mirrors_the_nav(sample, sample_epub):
+    ncx = xml(sample_epub, "EPUB/toc.ncx")
+    points = ncx.findall(".//ncx:navPoint", NS)
+    assert [p.find("ncx:content", NS).get("src") for p in points] == [f"text/{s.id}.xhtml" for s in sample.sections]
+    assert [p.get("playOrder") for p in points] == ["1", "2", "3", "4", "5"]
+
+
+def test_one_chapter_per_section_in_the_spine(sample, sample_epub):
+    opf = xml(sample_epub, "EPUB/content.opf")
+    manifest = {item.get("id"): item.get("href") for item in opf.findall(".//opf:manifest/opf:item", NS)}
+    spine = [manifest[ref.get("idref")] for ref in opf.findall(".//opf:spine/opf:itemref", NS)]
+    assert spine == ["text/titlepage.xhtml", "text/nav.xhtml"] + [f"text/{s.id}.xhtml" for s in sample.sections]
+    assert opf.find(".//opf:spine", NS).get("toc") == "ncx"
+    names = set(sample_epub.namelist()) - {"mimetype", "META-INF/container.xml", "EPUB/content.opf"}
+    assert names == {f"EPUB/{href}" for href in manifest.values()}
+
+
+def test_sample_metadata(sample, sample_epub):
+    opf = xml(sample_epub, "EPUB/content.opf")
+    assert opf.findtext(".//dc:title", namespaces=NS) == sample.title
+    assert opf.findtext(".//dc:language", namespaces=NS) == "en"
+    assert opf.findtext(".//dc:identifier", namespaces=NS).startswith("urn:uuid:")
+    assert opf.findtext(".//opf:meta[@property='dcterms:modified']", namespaces=NS) == "2000-01-01T00:00:00Z"
+
+
+def test_rich_metadata_matches_the_front_matter(rich):
+    opf = xml(open_epub(export(rich, "epub")), "EPUB/content.opf")
+    assert opf.findtext(".//dc:identifier", namespaces=NS) == "urn:isbn:9780000000002"
+    assert [t.text for t in opf.findall(".//dc:title", NS)] == ["Field Notes from the Harbour",
+                                                              "A week among the fishing boats"]
+    assert [c.text for c in opf.findall(".//dc:creator", NS)] == ["Ada Lovelace", "Grace Hopper"]
+    assert opf.findtext(".//opf:meta[@refines='#creator-1'][@property='file-as']", namespaces=NS) == "Lovelace, Ada"
+    assert opf.findtext(".//dc:language", namespaces=NS) == "en-GB"
+    assert opf.findtext(".//dc:date", namespaces=NS) == "2024-03-01"
+    assert opf.findtext(".//opf:meta[@property='dcterms:modified']", namespaces=NS) == "2024-03-01T00:00:00Z"
+    assert [s.text for s in opf.findall(".//dc:subject", NS)] == ["harbours", "fishing"]
+    assert opf.findtext(".//opf:meta[@property='belongs-to-collection']", namespaces=NS) == "Coastal Notes"
+
+
+def test_source_date_epoch_dates_an_undated_article(sample, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    opf = xml(open_epub(export(sample, "epub")), "EPUB/content.opf")
+    assert opf.findtext(".//opf:meta[@property='dcterms:modified']", namespaces=NS) == "2023-11-14T22:13:20Z"
+
+
+def test_images_footnotes_and_links_in_the_rich_epub(rich):
+    book = open_epub(export(rich, "epub"))
+    assert book.read("EPUB/text/images/boat.png") == (RICH.parent / "images" / "boat.png").read_bytes()
+    boats = xml(book, "EPUB/text/the-boats.xhtml")
+    assert boats.find(".//x:img", NS).get("alt") == "A blue fishing boat moored at a stone quay"
+    assert boats.find(".//x:a[.='the tides']", NS).get("href") == "the-tides.xhtml#the-tides"
+    tides = xml(book, "EPUB/text/the-tides.xhtml")
+    assert tides.find(".//x:a[@epub:type='noteref']", NS).get("href") == "#fn-2"
+    assert tides.find(".//x:aside[@epub:type='footnote']", NS).get("id") == "fn-2"
+
+
+@pytest.mark.parametrize("source", [SAMPLE, *VALID_MARKDOWN], ids=lambda path: path.stem)
+def test_epubcheck_finds_nothing(source, tmp_path):
+    path = tmp_path / "book.epub"
+    path.write_bytes(export(read_article(source), "epub"))
+    assert epubcheck_messages(path) == []
+
+
+def test_two_exports_are_byte_identical(sample, rich):
+    for article in (sample, rich):
+        assert export(article, "epub") == export(read_article(article.source_path), "epub", ExportOptions())
+
+
+def test_the_epubcheck_harness_reports_a_broken_book(sample, tmp_path):
+    good = open_epub(export(sample, "epub"))
+    path = tmp_path / "broken.epub"
+    with zipfile.ZipFile(path, "w") as broken:
+        for info in good.infolist():
+            if info.filename != "EPUB/text/nav.xhtml":
+                broken.writestr(info, good.read(info.filename))
+    assert any(m["severity"] in ("ERROR", "FATAL") for m in epubcheck_messages(path))

