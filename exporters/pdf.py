@@ -64,8 +64,10 @@ def _stylesheets(page_size: str):
 
     size, top, outer, bottom, inner, mirrored = PAGE_GEOMETRY[page_size]
     if mirrored:
+        # A book opens its text on a right-hand page.
         margins = (f"@page :right {{ margin: {top} {outer} {bottom} {inner}; }}\n"
-                   f"@page :left {{ margin: {top} {inner} {bottom} {outer}; }}")
+                   f"@page :left {{ margin: {top} {inner} {bottom} {outer}; }}\n"
+                   ".body-matter { break-before: right; }")
     else:
         margins = f"@page {{ margin: {top} {outer} {bottom} {inner}; }}"
     geometry = f"@page {{ size: {size}; }}\n{margins}\n@page cover {{ margin: 0; }}"

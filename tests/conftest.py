@@ -14,7 +14,6 @@ from exporters import load_exporters
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "28-banned-photos-smuggled-out-of-north-korea.txt"
-SEED = ROOT.parent / "shared" / "seed" / "000_5e651c334f7c76c4.txt"
 FIXTURES = Path(__file__).resolve().parent / "content"
 RICH = FIXTURES / "article_with_images_tables_and_footnotes" / "article.md"
 VALID_MARKDOWN = (

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 
 import pytest
 
 from articles import ContentError, read_article, read_article_bytes
-from conftest import FIXTURES, SAMPLE, SEED
+from conftest import FIXTURES, SAMPLE
+
+SEED_SHA256 = "c6d2566ac21ddaf3f472c139ef2480c928d7dcd9003de561a6c744535599c362"
 
 NBSP = "\u00a0"
 
 
 def test_sample_is_the_seed_byte_for_byte():
-    assert SAMPLE.read_bytes() == SEED.read_bytes()
+    # The digest of shared/seed/000_5e651c334f7c76c4.txt, which is not beside every clone.
+    assert hashlib.sha256(SAMPLE.read_bytes()).hexdigest() == SEED_SHA256
 
 
 def test_sample_title_keeps_its_no_break_space(sample):
