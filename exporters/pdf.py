@@ -41,6 +41,7 @@ class PdfExporter(Exporter):
                 stylesheets=list(_stylesheets(options.page_size)),
                 font_config=_font_config(),
                 pdf_variant=options.pdf_variant,
+                pdf_tags=True,  # archival variants are tagged too, not only PDF/UA
                 pdf_identifier=hashlib.sha256(f"{article.digest}:{options}".encode()).hexdigest()[:32].encode(),
                 uncompressed_pdf=False,
             )

@@ -120,3 +120,14 @@ def test_no_cover_option_drops_the_cover_page(sample):
 
 def test_two_exports_are_byte_identical(sample):
     assert export(sample, "pdf") == export(read_article(SAMPLE), "pdf")
+
+
+@pytest.mark.parametrize(("variant", "claim"), [("pdf/ua-1", b"pdfuaid:part"), ("pdf/a-2b", b"pdfaid:part"),
+                                                ("pdf/a-3b", b"pdfaid:part")])
+def test_every_variant_is_tagged_and_says_what_it_conforms_to(sample, variant, claim, tmp_path):
+    path = tmp_path / "variant.pdf"
+    path.write_bytes(export(sample, "pdf", ExportOptions(pdf_variant=variant)))
+    assert pdfinfo(path)["Tagged"] == "yes"
+    assert qpdf_check(path).returncode == 0
+    metadata = PdfReader(path).trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert claim in metadata
