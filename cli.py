@@ -10,10 +10,9 @@ from pathlib import Path
 import click
 
 from articles import Library, PressroomError, read_article
+from exporters.base import PAGE_SIZES, PDF_VARIANTS
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
-PAGE_SIZE_CHOICES = ("a4", "letter", "a5", "6x9")
-PDF_VARIANT_CHOICES = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,8 +27,8 @@ def main() -> None:
               help="An edition to write (repeatable); all registered formats when not given.")
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("."), show_default="the current folder", help="Folder to write the editions to.")
-@click.option("--page-size", type=click.Choice(PAGE_SIZE_CHOICES), default="a4", show_default=True)
-@click.option("--pdf-variant", type=click.Choice(PDF_VARIANT_CHOICES), default="pdf/ua-1", show_default=True)
+@click.option("--page-size", type=click.Choice(list(PAGE_SIZES)), default="a4", show_default=True)
+@click.option("--pdf-variant", type=click.Choice(list(PDF_VARIANTS)), default="pdf/ua-1", show_default=True)
 @click.option("--cover/--no-cover", default=True, show_default=True, help="Put a cover on the PDF.")
 def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_dir: Path,
                    page_size: str, pdf_variant: str, cover: bool) -> None:

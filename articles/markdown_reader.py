@@ -45,13 +45,14 @@ class MarkdownReader:
                 raise ContentError(path, f"the cover {cover!r} is not a file beside the article",
                                    line=front["cover"][1], fix="name an image in the article's folder")
             assets.append(_local_href(cover))
-        note_html = {key: self._render(toks, env) for key, toks in notes.items()}
-        sections = tuple(self._sections(tokens, env, note_html))
+        image_source = _ImageSources(path, assets, warnings)
+        note_html = {key: self._render(toks, env, image_source) for key, toks in notes.items()}
+        sections = tuple(self._sections(tokens, env, note_html, image_source))
         metadata = Metadata(**fields)
         return ReadResult(metadata=metadata, sections=sections,
                           asset_hrefs=tuple(dict.fromkeys(assets)), warnings=tuple(warnings))
 
-    def _sections(self, tokens: list[Token], env: dict, note_html: dict[int, str]):
+    def _sections(self, tokens: list[Token], env: dict, note_html: dict[int, str], image_source):
         used_ids: set[str] = {"introduction"}
         groups: list[tuple[str, str, list[Token]]] = []
         index = 0
@@ -76,10 +77,28 @@ class MarkdownReader:
             note_ids = _referenced_notes(group)
             footnotes = tuple(Footnote(id=f"fn-{key + 1}", number=key + 1, html=note_html[key])
                               for key in note_ids if key in note_html)
-            yield Section(id=section_id, title=title, html=self._render(group, env), footnotes=footnotes)
+            yield Section(id=section_id, title=title, html=self._render(group, env, image_source),
+                          footnotes=footnotes)
 
-    def _render(self, tokens: list[Token], env: dict) -> str:
-        return sanitize_html(self._markdown.renderer.render(tokens, self._markdown.options, env))
+    def _render(self, tokens: list[Token], env: dict, image_source) -> str:
+        return sanitize_html(self._markdown.renderer.render(tokens, self._markdown.options, env), image_source)
+
+
+class _ImageSources:
+    """Keeps the `src` of images written as raw HTML when it names a file beside the article."""
+
+    def __init__(self, path: Path, assets: list[str], warnings: list[str]) -> None:
+        self.path, self.assets, self.warnings = path, assets, warnings
+
+    def __call__(self, src: str) -> str | None:
+        href = _local_href(html.unescape(src))
+        if href is None:
+            self.warnings.append(f"{self.path}: image {src[:200]!r} dropped: only images in the "
+                                 "article's own folder are used")
+            return None
+        if href not in self.assets:
+            self.assets.append(href)
+        return href
 
 
 def _markdown_parser() -> MarkdownIt:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -24,10 +27,23 @@ URL_SCHEMES = {"http", "https", "mailto"}
 ALLOWED_STYLE_PROPERTIES = {"text-align"}
 
 
-def sanitize_html(html: str) -> str:
-    """Return `html` with everything outside the allowlist removed (script, handlers, forms...)."""
-    return nh3.clean(
+_IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+
+
+def sanitize_html(html: str, image_source: Callable[[str], str | None] | None = None) -> str:
+    """Return `html` with everything outside the allowlist removed (script, handlers, forms...).
+
+    `image_source` maps each image's `src` to the one to keep, or None to drop the image.
+    """
+
+    def keep_attribute(element: str, attribute: str, value: str) -> str | None:
+        if element == "img" and attribute == "src" and image_source is not None:
+            return image_source(value)
+        return value
+
+    cleaned = nh3.clean(
         html,
+        attribute_filter=keep_attribute,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
@@ -35,3 +51,4 @@ def sanitize_html(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+    return _IMAGE_WITHOUT_SOURCE.sub("", cleaned)

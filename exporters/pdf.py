@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 from functools import lru_cache
 
 from articles import Article
@@ -74,7 +73,6 @@ def _stylesheets(page_size: str):
     geometry = f"@page {{ size: {size}; }}\n{margins}\n@page cover {{ margin: 0; }}"
     base_url = (TEMPLATES_DIR / "pdf").as_uri() + "/"
     fetcher = ArticleURLFetcher()
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     return (CSS(string=read_template_file("pdf/print.css"), base_url=base_url, url_fetcher=fetcher,
                 font_config=_font_config()),
             CSS(string=geometry, base_url=base_url, url_fetcher=fetcher, font_config=_font_config()))

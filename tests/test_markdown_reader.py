@@ -116,3 +116,13 @@ def test_an_image_is_typed_by_its_bytes_not_its_name(tmp_path):
     source.write_text("# T\n\n![fake](fake.png)\n", encoding="utf-8")
     with pytest.raises(ContentError, match="is not a PNG, JPEG, GIF or WebP file"):
         read_article(source)
+
+
+def test_raw_html_images_outside_the_folder_are_dropped(tmp_path):
+    source = tmp_path / "x.md"
+    source.write_text('# T\n\n<p><img src="/etc/hostname" alt="a"> <img src="file:///etc/passwd"> ok</p>\n',
+                      encoding="utf-8")
+    article = read_article(source)
+    assert "<img" not in article.sections[0].html and "ok" in article.sections[0].html
+    assert article.assets == ()
+    assert any("'/etc/hostname' dropped" in warning for warning in article.warnings)

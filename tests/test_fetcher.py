@@ -1,0 +1,52 @@
+"""The resource fetcher: the article's own images and the templates, nothing else."""
+
+from __future__ import annotations
+
+import pytest
+
+from exporters.fetcher import ArticleURLFetcher, RefusedResource
+from exporters.rendering import TEMPLATES_DIR
+
+
+@pytest.fixture
+def fetcher(rich):
+    return ArticleURLFetcher(frozenset(asset.path for asset in rich.assets))
+
+
+def test_serves_the_articles_images_and_the_templates(rich, fetcher):
+    image = rich.assets[0].path
+    assert fetcher.fetch(image.as_uri()).read() == image.read_bytes()
+    font = TEMPLATES_DIR / "fonts" / "CharisSIL-Regular.ttf"
+    assert fetcher.fetch(font.as_uri()).read()[:4] == font.read_bytes()[:4]
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd",
+    "http://127.0.0.1:9/",
+    "https://example.org/a.png",
+    "data:text/plain,hello",
+    "ftp://example.org/x",
+    "file://remote-host/etc/passwd",
+])
+def test_refuses_everything_else(fetcher, url):
+    with pytest.raises(RefusedResource):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url]
+
+
+def test_refuses_a_path_that_climbs_out_of_the_article(rich, fetcher, tmp_path):
+    sneaky = rich.assets[0].path.parent.as_uri() + "/../article.md"
+    with pytest.raises(RefusedResource):
+        fetcher.fetch(sneaky)
+
+
+def test_refuses_a_symlink_out_of_the_templates(fetcher, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("canary", encoding="utf-8")
+    link = TEMPLATES_DIR / "pdf" / "test-symlink.css"
+    link.symlink_to(secret)
+    try:
+        with pytest.raises(RefusedResource):
+            fetcher.fetch(link.as_uri())
+    finally:
+        link.unlink()
