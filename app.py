@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from pathlib import Path
 
 from flask import Flask, Response, abort, render_template, request, send_from_directory, url_for
@@ -25,8 +24,7 @@ PUBLIC_SUFFIXES = (".css", ".ttf")
 def create_app(config: dict | None = None) -> Flask:
     """The application factory; `CONTENT_DIR` picks the folder of articles."""
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=None)
-    app.config.from_mapping(CONTENT_DIR=str(DEFAULT_CONTENT_DIR), SECRET_KEY=secrets.token_hex(32),
-                            MAX_CONTENT_LENGTH=4 * 1024 * 1024)
+    app.config.from_mapping(CONTENT_DIR=str(DEFAULT_CONTENT_DIR))
     if config:
         app.config.from_mapping(config)
 

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from articles import Article, PressroomError
 
 PAGE_SIZES = {
-    # name: label; the CSS for each lives in templates/pdf/print.css
+    # name: label; each size's page geometry lives in exporters/pdf.py
     "a4": "A4",
     "letter": "US Letter",
     "a5": "A5",
