@@ -34,3 +34,12 @@ def edition_identifier(article: Article) -> str:
         return article.metadata.identifier
     name = f"{article.slug}\n{article.title}"
     return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, name)}"
+
+
+def cover_alt_text(article: Article) -> str:
+    """What the cover shows, for readers who cannot see it."""
+    meta = article.metadata
+    text = f"Cover of {meta.title}"
+    if meta.authors:
+        text += f" by {meta.byline}"
+    return text

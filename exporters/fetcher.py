@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -17,19 +18,24 @@ class RefusedResource(ValueError):
 
 
 class ArticleURLFetcher(URLFetcher):
-    """Serves `file:` URLs of the given files and of `templates/`; refuses everything else.
+    """Serves `file:` URLs of the given files and of `templates/`, and images Pressroom made
+    itself (`generated`, by URL); refuses everything else.
 
     Nothing reaches the network, follows a redirect or reads another local file, whatever the
     spelling (`../`, symlinks, `data:` wrappers, `<base>`), because only exact resolved paths pass.
     """
 
-    def __init__(self, allowed_files: frozenset[Path] = frozenset()) -> None:
+    def __init__(self, allowed_files: frozenset[Path] = frozenset(),
+                 generated: Mapping[str, bytes] | None = None) -> None:
         super().__init__(allowed_protocols={"file"}, allow_redirects=False, fail_on_errors=False, timeout=1)
         self._allowed_files = frozenset(path.resolve() for path in allowed_files)
+        self._generated = dict(generated or {})
         self._templates = TEMPLATES_DIR.resolve()
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url in self._generated:
+            return URLFetcherResponse(url, body=self._generated[url], headers={"Content-Type": "image/png"})
         path = self._local_path(url)
         if path is None:
             self.refused.append(url)

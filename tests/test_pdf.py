@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from articles import read_article
-from conftest import SAMPLE
+from conftest import FIXTURES, RICH, SAMPLE
 from exporters import ExportOptions, export
 from validators import pdffonts, pdfinfo, pdftotext, qpdf_check
 
@@ -131,3 +131,64 @@ def test_every_variant_is_tagged_and_says_what_it_conforms_to(sample, variant, c
     assert qpdf_check(path).returncode == 0
     metadata = PdfReader(path).trailer["/Root"]["/Metadata"].get_object().get_data()
     assert claim in metadata
+
+
+def structure_elements(reader: PdfReader):
+    """Every element of the PDF's tag tree, depth first."""
+    pending = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while pending:
+        node = pending.pop().get_object()
+        if isinstance(node, list):
+            pending.extend(reversed(node))
+        elif isinstance(node, dict):
+            if "/S" in node:
+                yield node
+            if "/K" in node:
+                pending.append(node["/K"])
+
+
+@pytest.fixture(scope="module")
+def rich_pdf(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pdf") / "rich.pdf"
+    path.write_bytes(export(read_article(RICH), "pdf", ExportOptions(page_size="a5")))
+    return path
+
+
+def test_figures_carry_their_alt_text_in_the_tags(rich_pdf):
+    alts = [e["/Alt"] for e in structure_elements(PdfReader(rich_pdf)) if e["/S"] == "/Figure"]
+    assert alts == ["Cover of Field Notes from the Harbour by Ada Lovelace and Grace Hopper",
+                    "A blue fishing boat moored at a stone quay"]
+
+
+def test_the_cover_is_the_generated_image_filling_the_first_page(rich_pdf):
+    first = PdfReader(rich_pdf).pages[0]
+    assert first.extract_text().strip() == ""
+    # WeasyPrint shares one resource dictionary between pages, so look for the cover among them.
+    assert (round(148 / 25.4 * 200), round(210 / 25.4 * 200)) in [image.image.size for image in first.images]
+
+
+def test_footnotes_sit_on_the_page_that_cites_them(rich_pdf):
+    for page in PdfReader(rich_pdf).pages:
+        text = squash(page.extract_text())
+        if "before the town does" in text:
+            assert "Sunrise was at 06:40 that week." in text
+        if "printed in the harbour office" in text:
+            assert "The office opens at eight, most days." in text
+
+
+def test_metadata_has_subject_and_keywords(rich_pdf):
+    info = PdfReader(rich_pdf).metadata
+    assert info["/Subject"] == "Notes, photographs and a tide table from a week at the harbour."
+    assert info["/Keywords"] == "harbours, fishing"
+    assert info["/CreationDate"] == "D:20240301000000Z"
+
+
+def test_internal_links_go_to_sections_and_external_ones_are_uris(rich_pdf, tmp_path):
+    destinations = [a.get_object().get("/Dest") for page in PdfReader(rich_pdf).pages
+                    for a in page.get("/Annots", []) or []]
+    assert "the-tides" in destinations
+    path = tmp_path / "plain.pdf"
+    path.write_bytes(export(read_article(FIXTURES / "article_without_front_matter.md"), "pdf"))
+    uris = [a.get_object()["/A"]["/URI"] for page in PdfReader(path).pages for a in page.get("/Annots", []) or []
+            if "/A" in a.get_object()]
+    assert uris == ["https://example.org/"]
