@@ -29,9 +29,11 @@ def main() -> None:
               default=Path("."), show_default="the current folder", help="Folder to write the editions to.")
 @click.option("--page-size", type=click.Choice(list(PAGE_SIZES)), default="a4", show_default=True)
 @click.option("--pdf-variant", type=click.Choice(list(PDF_VARIANTS)), default="pdf/ua-1", show_default=True)
-@click.option("--cover/--no-cover", default=True, show_default=True, help="Put a cover on the PDF.")
+@click.option("--cover/--no-cover", default=True, show_default=True, help="Give the editions a cover.")
+@click.option("--page-list/--no-page-list", default=None,
+              help="Mark the PDF edition's page breaks in the EPUB.  [default: when both are exported]")
 def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_dir: Path,
-                   page_size: str, pdf_variant: str, cover: bool) -> None:
+                   page_size: str, pdf_variant: str, cover: bool, page_list: bool | None) -> None:
     """Write DIR/<slug>.<ext> for every SOURCE and format."""
     from exporters import ExportOptions, UnknownFormat, export, load_exporters
 
@@ -39,14 +41,18 @@ def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_d
     unknown = [name for name in formats if name not in exporters]
     if unknown:
         _fail(UnknownFormat(unknown[0], list(exporters)))
-    options = ExportOptions(page_size=page_size, pdf_variant=pdf_variant, cover=cover)
+    # Registry order puts the PDF before the EPUB, whose page-list then reuses the PDF's layout.
+    chosen = [name for name in exporters if name in formats] if formats else list(exporters)
+    if page_list is None:
+        page_list = "pdf" in chosen and "epub" in chosen
+    options = ExportOptions(page_size=page_size, pdf_variant=pdf_variant, cover=cover, page_list=page_list)
     failures = 0
     for source in sources:
         try:
             article = read_article(source)
             for warning in article.warnings:
                 click.echo(f"warning: {warning}", err=True)
-            for name in formats or tuple(exporters):
+            for name in chosen:
                 target = output_dir / f"{article.slug}.{exporters[name].extension}"
                 write_atomically(target, export(article, name, options))
                 click.echo(str(target))

@@ -54,6 +54,7 @@ class ExportOptions:
     page_size: str = "a4"
     pdf_variant: str = "pdf/ua-1"
     cover: bool = True
+    page_list: bool = False  # EPUB: mark the PDF edition's page breaks (costs a print layout)
 
     def __post_init__(self) -> None:
         if self.page_size not in PAGE_SIZES:
@@ -73,7 +74,7 @@ class ExportOptions:
             value = values.getlist(name)[-1] if hasattr(values, "getlist") else values[name]
             if name not in known or value in (None, ""):
                 continue
-            if name == "cover":
+            if name in ("cover", "page_list"):
                 kwargs[name] = str(value).lower() not in ("0", "false", "off", "no")
             else:
                 kwargs[name] = str(value)
@@ -81,7 +82,7 @@ class ExportOptions:
 
     def as_query(self) -> dict[str, str]:
         return {"page_size": self.page_size, "pdf_variant": self.pdf_variant,
-                "cover": "on" if self.cover else "off"}
+                "cover": "on" if self.cover else "off", "page_list": "on" if self.page_list else "off"}
 
 
 class Exporter(ABC):

@@ -10,8 +10,11 @@ from functools import partial
 from ebooklib import epub
 
 from articles import Article, Section
-from exporters.base import ExportFailed, Exporter, ExportOptions
-from exporters.editions import edition_date, edition_identifier
+from exporters.base import PAGE_SIZES, ExportFailed, Exporter, ExportOptions
+from exporters.cover import cover_png
+from exporters.editions import cover_alt_text, edition_date, edition_identifier
+from exporters.pagination import PageStart, insert_page_breaks, page_anchor
+from exporters.pdf import PdfExporter
 from exporters.rendering import read_template_file, render
 from exporters.xhtml import to_xhtml
 
@@ -31,14 +34,16 @@ class EpubExporter(Exporter):
     extension = "epub"
 
     def export(self, article: Article, options: ExportOptions) -> bytes:
-        book = self.build_package(article)
+        starts = PdfExporter().page_starts(article, options) if options.page_list else ()
+        book = self.build_package(article, options, bool(starts))
         chapters = [Chapter(section, f"{section.id}.xhtml") for section in article.sections]
-        self.build_content(book, article, chapters)
-        self.build_navigation(book, article, chapters)
+        self.build_cover(book, article, options)
+        self.build_content(book, article, chapters, starts)
+        self.build_navigation(book, article, chapters, starts)
         return self.build_epub(book, article)
 
-    def build_package(self, article: Article) -> epub.EpubBook:
-        """The package metadata: Dublin Core, creators, series, accessibility."""
+    def build_package(self, article: Article, options: ExportOptions, paginated: bool) -> epub.EpubBook:
+        """The package metadata: Dublin Core, creators, series, page source, accessibility."""
         meta = article.metadata
         book = epub.EpubBook()
         book.metadata = {}
@@ -73,31 +78,62 @@ class EpubExporter(Exporter):
                 book.add_metadata(None, "meta", str(meta.series_position),
                                   {"refines": "#series", "property": "group-position"})
         book.add_metadata("OPF", "generator", "", {"name": "generator", "content": "Pressroom"})
-        self._accessibility(book, article)
+        if paginated:
+            book.add_metadata(None, "meta", f"{edition_identifier(article)}#pdf-{options.page_size}",
+                              {"property": "pageBreakSource"})
+        self._accessibility(book, article, options, paginated)
         return book
 
-    def _accessibility(self, book: epub.EpubBook, article: Article) -> None:
-        has_images = bool(article.assets)
+    def _accessibility(self, book: epub.EpubBook, article: Article, options: ExportOptions,
+                       paginated: bool) -> None:
+        has_images = bool(article.assets) or options.cover
         modes = ["textual"] + (["visual"] if has_images else [])
         features = ["structuralNavigation", "tableOfContents", "readingOrder"]
         if has_images:
             features.append("alternativeText")
+        if paginated:
+            features += ["pageBreakMarkers", "pageNavigation"]
         for mode in modes:
             book.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
         book.add_metadata(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
         for feature in features:
             book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
         book.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
-        book.add_metadata(None, "meta", "Text in reading order with a navigable table of contents; "
-                          "headings mark every section.", {"property": "schema:accessibilitySummary"})
+        summary = ("Text in reading order with a navigable table of contents; headings mark every section"
+                   + ("; every image has a text alternative" if has_images else "")
+                   + (f"; page breaks of the {PAGE_SIZES[options.page_size]} PDF edition are marked" if paginated
+                      else "") + ".")
+        book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
 
-    def build_content(self, book: epub.EpubBook, article: Article, chapters: list[Chapter]) -> None:
+    def build_cover(self, book: epub.EpubBook, article: Article, options: ExportOptions) -> None:
+        """The cover image (the front matter's, else a generated one) and a cover page first in the spine."""
+        if not options.cover:
+            return
+        if article.metadata.cover:
+            cover_src = article.metadata.cover
+        else:
+            image = epub.EpubItem(uid="cover-image", file_name="cover.png", media_type="image/png",
+                                  content=cover_png(article))
+            image.properties = ["cover-image"]
+            book.add_item(image)
+            cover_src = "../cover.png"
+        book.add_metadata("OPF", "cover", "", {"name": "cover", "content": "cover-image"})
+        page = _document("cover", "text/cover.xhtml", render("epub/cover.xhtml.jinja", article=article,
+                                                              cover_src=cover_src, cover_alt=cover_alt_text(article)))
+        book.add_item(page)
+        book.spine.append(page)
+
+    def build_content(self, book: epub.EpubBook, article: Article, chapters: list[Chapter],
+                      starts: tuple[PageStart, ...]) -> None:
         """The stylesheet, the images, the title page and one XHTML file per section."""
         book.add_item(epub.EpubItem(uid="style", file_name="style/epub.css", media_type="text/css",
                                     content=read_template_file("epub/epub.css").encode()))
         for number, asset in enumerate(article.assets, start=1):
-            book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=f"text/{asset.href}",
-                                        media_type=asset.media_type, content=asset.path.read_bytes()))
+            is_cover = asset.href == article.metadata.cover
+            item = epub.EpubItem(uid="cover-image" if is_cover else f"image-{number}", file_name=f"text/{asset.href}",
+                                 media_type=asset.media_type, content=asset.path.read_bytes())
+            item.properties = ["cover-image"] if is_cover else []
+            book.add_item(item)
         titlepage = _document("titlepage", "text/titlepage.xhtml",
                               render("epub/titlepage.xhtml.jinja", article=article))
         book.add_item(titlepage)
@@ -106,17 +142,26 @@ class EpubExporter(Exporter):
         fragment = partial(to_xhtml, chapter_of=chapter_of)
         for chapter in chapters:
             document = render("epub/chapter.xhtml.jinja", fragment=fragment, article=article,
-                              sections=[chapter.section], heading_level=1, epub=True)
-            item = _document(f"chapter-{chapter.section.id}", f"text/{chapter.href}", document)
+                              sections=[chapter.section], heading_level=1, epub=True).encode("utf-8")
+            breaks = [start for start in starts if start.section_id == chapter.section.id]
+            if breaks:
+                document = insert_page_breaks(document, breaks)
+            item = epub.EpubItem(uid=f"chapter-{chapter.section.id}", file_name=f"text/{chapter.href}",
+                                 media_type=XHTML, content=document)
             book.add_item(item)
             book.spine.append(item)
 
-    def build_navigation(self, book: epub.EpubBook, article: Article, chapters: list[Chapter]) -> None:
+    def build_navigation(self, book: epub.EpubBook, article: Article, chapters: list[Chapter],
+                         starts: tuple[PageStart, ...]) -> None:
         """The EPUB 3 navigation document and the NCX, from the same list of chapters."""
-        nav = _document("nav", "text/nav.xhtml", render("epub/nav.xhtml.jinja", article=article, chapters=chapters))
+        chapter_of = {chapter.section.id: chapter for chapter in chapters}
+        nav = _document("nav", "text/nav.xhtml", render(
+            "epub/nav.xhtml.jinja", article=article, chapters=chapters, has_cover=book.get_item_with_id("cover") is not None,
+            page_starts=[(chapter_of[start.section_id], start) for start in starts], page_anchor=page_anchor))
         nav.properties = ["nav"]
         book.add_item(nav)
-        book.spine.insert(1, nav)
+        titlepage = book.spine.index(book.get_item_with_id("titlepage"))
+        book.spine.insert(titlepage + 1, nav)
         book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type="application/x-dtbncx+xml",
                                     content=render("epub/toc.ncx.jinja", article=article, chapters=chapters,
                                                    identifier=edition_identifier(article)).encode()))

@@ -14,6 +14,7 @@ from articles import Article
 from exporters.base import ExportFailed, Exporter, ExportOptions
 from exporters.cover import cover_png
 from exporters.editions import cover_alt_text, edition_date
+from exporters.pagination import LAYOUTS, PageStart, page_starts
 from exporters.rendering import TEMPLATES_DIR, read_template_file, render
 
 GENERATED_COVER_URL = "pressroom-generated:cover.png"
@@ -74,10 +75,25 @@ class PdfExporter(Exporter):
         base_url = article.source_path.parent.resolve().as_uri() + "/"
         try:
             html = HTML(string=document, base_url=base_url, url_fetcher=fetcher)
-            return html.render(stylesheets=list(_stylesheets(options.page_size)), font_config=_font_config(),
-                               pdf_tags=True)
+            laid_out = html.render(stylesheets=list(_stylesheets(options.page_size)), font_config=_font_config(),
+                                   pdf_tags=True)
         except (RecursionError, MemoryError, OverflowError) as error:
             raise ExportFailed(article, "PDF", f"the layout engine gave up ({type(error).__name__})") from None
+        LAYOUTS.put(layout_key(article, options), page_starts(laid_out, html.etree_element))
+        return laid_out
+
+    def page_starts(self, article: Article, options: ExportOptions) -> tuple[PageStart, ...]:
+        """Where this edition's printed pages begin: from the last layout of it, else laid out now."""
+        starts = LAYOUTS.get(layout_key(article, options))
+        if starts is None:
+            self.render(article, options)
+            starts = LAYOUTS.get(layout_key(article, options))
+        return starts
+
+
+def layout_key(article: Article, options: ExportOptions) -> tuple:
+    """What the body pages depend on: the article and the page size (not the cover or the variant)."""
+    return (article.digest, options.page_size)
 
 
 def _footnotes_in_place(article: Article):

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "28-banned-photos-smuggled-out-of-north-korea.txt"
 FIXTURES = Path(__file__).resolve().parent / "content"
 RICH = FIXTURES / "article_with_images_tables_and_footnotes" / "article.md"
+LONG = FIXTURES / "long_list_across_many_pages.txt"
 VALID_MARKDOWN = (
     RICH,
     FIXTURES / "article_without_front_matter.md",

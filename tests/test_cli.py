@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import zipfile
+
+from lxml import etree
 
 from cli import main
 from conftest import FIXTURES, RICH, ROOT, SAMPLE
@@ -95,3 +98,17 @@ def test_the_console_script_is_installed():
     script = ROOT / ".venv" / "bin" / "pressroom"
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "export" in result.stdout
+
+
+def test_exporting_pdf_and_epub_together_gives_the_epub_a_page_list(runner, tmp_path):
+    result = runner.invoke(main, ["export", str(SAMPLE), "-f", "epub", "-f", "pdf", "-o", str(tmp_path)])
+    assert result.exit_code == 0
+    assert result.output.split() == [str(tmp_path / f"{SLUG}.pdf"), str(tmp_path / f"{SLUG}.epub")]
+    nav = etree.fromstring(zipfile.ZipFile(tmp_path / f"{SLUG}.epub").read("EPUB/text/nav.xhtml"))
+    assert nav.xpath("//*[@id='page-list']")
+    result = runner.invoke(main, ["export", str(SAMPLE), "-f", "epub", "-o", str(tmp_path / "alone")])
+    nav = etree.fromstring(zipfile.ZipFile(tmp_path / "alone" / f"{SLUG}.epub").read("EPUB/text/nav.xhtml"))
+    assert not nav.xpath("//*[@id='page-list']")
+    result = runner.invoke(main, ["export", str(SAMPLE), "-f", "epub", "--page-list", "-o", str(tmp_path / "asked")])
+    nav = etree.fromstring(zipfile.ZipFile(tmp_path / "asked" / f"{SLUG}.epub").read("EPUB/text/nav.xhtml"))
+    assert nav.xpath("//*[@id='page-list']") and not (tmp_path / "asked" / f"{SLUG}.pdf").exists()

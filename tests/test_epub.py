@@ -7,9 +7,11 @@ import zipfile
 
 import pytest
 from lxml import etree
+from pypdf import PdfReader
 
 from articles import read_article
-from conftest import RICH, SAMPLE, VALID_MARKDOWN
+from conftest import LONG, RICH, SAMPLE, VALID_MARKDOWN
+from exporters.cover import cover_png
 from exporters import ExportOptions, export
 from validators import epubcheck_messages
 
@@ -58,7 +60,8 @@ def test_one_chapter_per_section_in_the_spine(sample, sample_epub):
     opf = xml(sample_epub, "EPUB/content.opf")
     manifest = {item.get("id"): item.get("href") for item in opf.findall(".//opf:manifest/opf:item", NS)}
     spine = [manifest[ref.get("idref")] for ref in opf.findall(".//opf:spine/opf:itemref", NS)]
-    assert spine == ["text/titlepage.xhtml", "text/nav.xhtml"] + [f"text/{s.id}.xhtml" for s in sample.sections]
+    assert spine == (["text/cover.xhtml", "text/titlepage.xhtml", "text/nav.xhtml"]
+                     + [f"text/{s.id}.xhtml" for s in sample.sections])
     assert opf.find(".//opf:spine", NS).get("toc") == "ncx"
     names = set(sample_epub.namelist()) - {"mimetype", "META-INF/container.xml", "EPUB/content.opf"}
     assert names == {f"EPUB/{href}" for href in manifest.values()}
@@ -123,3 +126,108 @@ def test_the_epubcheck_harness_reports_a_broken_book(sample, tmp_path):
             if info.filename != "EPUB/text/nav.xhtml":
                 broken.writestr(info, good.read(info.filename))
     assert any(m["severity"] in ("ERROR", "FATAL") for m in epubcheck_messages(path))
+
+
+def test_the_generated_cover_is_the_cover_image_and_first_page(sample, sample_epub):
+    opf = xml(sample_epub, "EPUB/content.opf")
+    cover = opf.find(".//opf:item[@properties='cover-image']", NS)
+    assert cover.get("href") == "cover.png" and cover.get("media-type") == "image/png"
+    assert opf.find(".//opf:meta[@name='cover']", NS).get("content") == cover.get("id")
+    assert sample_epub.read("EPUB/cover.png") == cover_png(sample)
+    page = xml(sample_epub, "EPUB/text/cover.xhtml")
+    image = page.find(".//x:img", NS)
+    assert image.get("src") == "../cover.png" and image.get("role") == "doc-cover"
+    assert image.get("alt") == f"Cover of {sample.title}"
+
+
+def test_a_front_matter_cover_is_used_as_it_is(rich, tmp_path):
+    source = tmp_path / "with-cover.md"
+    source.write_text(RICH.read_text(encoding="utf-8").replace("---\n\n", "cover: images/boat.png\n---\n\n", 1),
+                      encoding="utf-8")
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "boat.png").write_bytes((RICH.parent / "images" / "boat.png").read_bytes())
+    book = open_epub(export(read_article(source), "epub"))
+    opf = xml(book, "EPUB/content.opf")
+    assert opf.find(".//opf:item[@properties='cover-image']", NS).get("href") == "text/images/boat.png"
+    assert "EPUB/cover.png" not in book.namelist()
+
+
+def test_no_cover_option(sample):
+    book = open_epub(export(sample, "epub", ExportOptions(cover=False)))
+    assert "EPUB/text/cover.xhtml" not in book.namelist() and "EPUB/cover.png" not in book.namelist()
+
+
+def test_no_page_list_unless_asked(sample_epub):
+    nav = xml(sample_epub, "EPUB/text/nav.xhtml")
+    assert nav.find(".//x:nav[@epub:type='page-list']", NS) is None
+
+
+@pytest.fixture(scope="module")
+def paginated(tmp_path_factory):
+    """The long fixture's PDF and EPUB (A5), exported together as the CLI does."""
+    folder = tmp_path_factory.mktemp("paginated")
+    article = read_article(LONG)
+    options = ExportOptions(page_size="a5", page_list=True)
+    (folder / "book.pdf").write_bytes(export(article, "pdf", options))
+    (folder / "book.epub").write_bytes(export(article, "epub", options))
+    return folder
+
+
+def printed_body_pages(pdf_path) -> list[str]:
+    """The text of each PDF page whose folio is an arabic number (the body pages), in order."""
+    pages = []
+    for page in PdfReader(pdf_path).pages:
+        lines = [line for line in page.extract_text().splitlines() if line.strip()]
+        if lines and lines[-1].strip().isdigit():
+            pages.append("\n".join(lines))
+    return pages
+
+
+def test_the_page_list_has_an_entry_per_body_page_of_the_pdf(paginated):
+    book = zipfile.ZipFile(paginated / "book.epub")
+    links = xml(book, "EPUB/text/nav.xhtml").findall(".//x:nav[@epub:type='page-list']//x:a", NS)
+    body_pages = printed_body_pages(paginated / "book.pdf")
+    assert len(body_pages) >= 6
+    assert [a.text for a in links] == [str(n) for n in range(1, len(body_pages) + 1)]
+
+
+def test_each_page_break_sits_where_that_pdf_page_begins(paginated):
+    book = zipfile.ZipFile(paginated / "book.epub")
+    body_pages = printed_body_pages(paginated / "book.pdf")
+    links = xml(book, "EPUB/text/nav.xhtml").findall(".//x:nav[@epub:type='page-list']//x:a", NS)
+    for link, page_text in zip(links, body_pages):
+        file_name, anchor = link.get("href").split("#")
+        chapter = xml(book, f"EPUB/text/{file_name}")
+        marker = chapter.find(f".//*[@id='{anchor}']", NS)
+        assert marker.get("role") == "doc-pagebreak" and marker.get("{%s}type" % NS["epub"]) == "pagebreak"
+        following = " ".join("".join(marker.xpath("following::text()")).split())
+        first_words = page_text.splitlines()[1 if link.text != "1" else 0].split()[1:4]
+        # The marker stands at the start of the word the page begins with (or the word it finishes).
+        assert " ".join(first_words) in following[:120], (link.text, following[:80], first_words)
+
+
+def test_the_package_names_the_page_source_and_claims_page_navigation(paginated):
+    opf = xml(zipfile.ZipFile(paginated / "book.epub"), "EPUB/content.opf")
+    assert opf.findtext(".//opf:meta[@property='pageBreakSource']", namespaces=NS).endswith("#pdf-a5")
+    features = [m.text for m in opf.findall(".//opf:meta[@property='schema:accessibilityFeature']", NS)]
+    assert "pageBreakMarkers" in features and "pageNavigation" in features
+
+
+def test_the_paginated_epub_passes_epubcheck(paginated):
+    assert epubcheck_messages(paginated / "book.epub") == []
+
+
+def test_the_print_layout_is_computed_once(monkeypatch, tmp_path):
+    from exporters.pdf import PdfExporter
+
+    article = read_article(LONG)
+    calls = []
+    original = PdfExporter.render
+    monkeypatch.setattr(PdfExporter, "render", lambda self, *args: calls.append(1) or original(self, *args))
+    options = ExportOptions(page_size="letter", page_list=True)
+    export(article, "pdf", options)
+    export(article, "epub", options)
+    export(article, "epub", ExportOptions(page_size="letter", page_list=True, cover=False))
+    assert len(calls) == 1
+    export(article, "epub", ExportOptions(page_size="6x9", page_list=True))
+    assert len(calls) == 2
