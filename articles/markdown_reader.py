@@ -208,6 +208,10 @@ def _check_images(path: Path, tokens: list[Token], body_line: int, warnings: lis
                 continue
             child.attrSet("src", href)
             hrefs.append(href)
+            if not _alt_text(child).strip():
+                line = body_line + (token.map[0] if token.map else 0)
+                warnings.append(f"{path}, line {line}: image {src!r} has no alt text, so the editions cannot "
+                                f"claim every image is described (write what it shows: ![a harbour at dawn]({src}))")
     return hrefs
 
 

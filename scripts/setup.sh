@@ -8,6 +8,8 @@ missing=()
 command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)     # pdfinfo, pdffonts, pdftotext, pdftoppm
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)  # EPUBCheck runs on Java
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)           # DAISY Ace and the browser tests
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)               # DAISY Ace and axe-core
 ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
@@ -24,4 +26,12 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   .venv/bin/python -m pip install --quiet --require-hashes -r requirements.lock
   .venv/bin/python -m pip install --quiet --no-deps -e .
   echo "$wanted" > "$stamp"
+fi
+
+# Validators from npm, pinned by tools/package-lock.json; Ace drives Debian's chromium, not a download.
+npm_stamp="tools/node_modules/.pressroom-installed"
+npm_wanted="$(sha256sum tools/package-lock.json | cut -d' ' -f1)"
+if [ "$(cat "$npm_stamp" 2>/dev/null)" != "$npm_wanted" ]; then
+  (cd tools && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  echo "$npm_wanted" > "$npm_stamp"
 fi

@@ -13,7 +13,7 @@ from articles import read_article
 from conftest import LONG, RICH, SAMPLE, VALID_MARKDOWN
 from exporters.cover import cover_png
 from exporters import ExportOptions, export
-from validators import epubcheck_messages
+from validators import ace_violations, epubcheck_messages
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
@@ -231,3 +231,47 @@ def test_the_print_layout_is_computed_once(monkeypatch, tmp_path):
     assert len(calls) == 1
     export(article, "epub", ExportOptions(page_size="6x9", page_list=True))
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("source", [SAMPLE, *VALID_MARKDOWN], ids=lambda path: path.stem)
+def test_ace_finds_no_violation(source, tmp_path):
+    path = tmp_path / "book.epub"
+    path.write_bytes(export(read_article(source), "epub"))
+    assert ace_violations(path, tmp_path / "ace") == []
+
+
+def test_ace_finds_no_violation_in_the_paginated_book(paginated, tmp_path):
+    assert ace_violations(paginated / "book.epub", tmp_path / "ace") == []
+
+
+def test_the_ace_harness_reports_a_missing_language(sample, tmp_path):
+    good = open_epub(export(sample, "epub"))
+    path = tmp_path / "no-lang.epub"
+    with zipfile.ZipFile(path, "w") as broken:
+        for info in good.infolist():
+            content = good.read(info.filename)
+            if info.filename == "EPUB/content.opf":
+                content = content.replace(b' xml:lang="en"', b"")
+            broken.writestr(info, content)
+    assert any(rule == "epub-lang" for _, rule, _ in ace_violations(path, tmp_path / "ace"))
+
+
+def test_the_sample_claims_wcag_conformance(sample_epub):
+    opf = xml(sample_epub, "EPUB/content.opf")
+    assert opf.findtext(".//opf:meta[@property='dcterms:conformsTo']", namespaces=NS) == (
+        "EPUB Accessibility 1.1 - WCAG 2.2 Level AA")
+    assert opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+
+
+def test_an_undescribed_image_limits_the_claims_and_warns(tmp_path):
+    (tmp_path / "boat.png").write_bytes((RICH.parent / "images" / "boat.png").read_bytes())
+    source = tmp_path / "x.md"
+    source.write_text("# T\n\n![](boat.png)\n", encoding="utf-8")
+    article = read_article(source)
+    assert any("has no alt text" in warning for warning in article.warnings)
+    opf = xml(open_epub(export(article, "epub")), "EPUB/content.opf")
+    assert opf.find(".//opf:meta[@property='dcterms:conformsTo']", NS) is None
+    features = [m.text for m in opf.findall(".//opf:meta[@property='schema:accessibilityFeature']", NS)]
+    assert "alternativeText" not in features
+    sufficient = [m.text for m in opf.findall(".//opf:meta[@property='schema:accessModeSufficient']", NS)]
+    assert sufficient == ["textual,visual"]

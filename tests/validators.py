@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -46,3 +47,18 @@ def pdffonts(path: Path) -> list[list[str]]:
 
 def qpdf_check(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run([require("qpdf"), "--check", str(path)], capture_output=True, text=True)
+
+
+def ace_violations(path: Path, report_dir: Path) -> list[tuple[str, str, str]]:
+    """DAISY Ace's findings for the EPUB at `path`, as (file, rule, description)."""
+    ace = Path(__file__).resolve().parent.parent / "tools" / "node_modules" / ".bin" / "ace-cli"
+    assert ace.exists(), "DAISY Ace is not installed: run scripts/setup.sh"
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": require("chromium"), "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    result = subprocess.run([str(ace), "--silent", "--force", "--outdir", str(report_dir), str(path)],
+                            capture_output=True, text=True, timeout=300, env=env)
+    report = report_dir / "report.json"
+    assert report.exists(), f"Ace did not run: {result.stdout}{result.stderr}"
+    data = json.loads(report.read_text(encoding="utf-8"))
+    return [(subject["earl:testSubject"]["url"], finding["earl:test"]["dct:title"],
+             finding["earl:result"]["dct:description"])
+            for subject in data["assertions"] for finding in subject["assertions"]]
