@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Flask, Response, abort, render_template, request, send_from_directory, url_for
@@ -13,6 +14,7 @@ from downloads import content_disposition
 from exporters import ExportOptions, export, load_exporters
 from exporters.base import PAGE_SIZES, PDF_VARIANTS, OptionError, UnknownFormat
 from exporters.html import render_reading_view
+from exporters.pdf import PdfExporter
 from exporters.rendering import TEMPLATES_DIR
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -59,6 +61,8 @@ def create_app(config: dict | None = None) -> Flask:
             abort(404, f"There is no “{format_name}” edition; the editions are {', '.join(exporters)}.")
         article = find_article(slug)
         options = _options()
+        if format_name == "epub" and "page_list" not in request.args and PdfExporter().has_layout(article, options):
+            options = replace(options, page_list=True)  # the PDF was laid out already: page-list for free
         exporter = exporters[format_name]
         etag = hashlib.sha256(f"{article.digest}\n{format_name}\n{options}".encode()).hexdigest()[:32]
         if request.if_none_match.contains(etag):

@@ -83,6 +83,9 @@ class PageStartCache:
             self._entries.move_to_end(key)
         return self._entries.get(key)
 
+    def clear(self) -> None:
+        self._entries.clear()
+
     def put(self, key: tuple, starts: tuple[PageStart, ...]) -> None:
         self._entries[key] = starts
         self._entries.move_to_end(key)

@@ -82,6 +82,10 @@ class PdfExporter(Exporter):
         LAYOUTS.put(layout_key(article, options), page_starts(laid_out, html.etree_element))
         return laid_out
 
+    def has_layout(self, article: Article, options: ExportOptions) -> bool:
+        """Whether this edition's print layout is at hand (made recently in this process)."""
+        return LAYOUTS.get(layout_key(article, options)) is not None
+
     def page_starts(self, article: Article, options: ExportOptions) -> tuple[PageStart, ...]:
         """Where this edition's printed pages begin: from the last layout of it, else laid out now."""
         starts = LAYOUTS.get(layout_key(article, options))

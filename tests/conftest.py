@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from app import create_app
 from articles import read_article
 from exporters import load_exporters
+from exporters.pagination import LAYOUTS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "28-banned-photos-smuggled-out-of-north-korea.txt"
@@ -30,6 +31,12 @@ def fresh_registry():
     load_exporters.cache_clear()
     yield
     load_exporters.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def no_remembered_layouts():
+    """Each test starts with no print layout at hand, as a new process would."""
+    LAYOUTS.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -141,3 +141,11 @@ def test_download_names_are_safe_for_any_title(title):
     assert ascii_name.isascii() and '"' not in ascii_name and "/" not in ascii_name
     assert ascii_name.endswith(".pdf") and full_name.endswith(".pdf")
     assert "/" not in full_name and "\u202e" not in full_name and len(full_name) <= 124
+
+
+def test_the_epub_gets_a_page_list_once_the_pdf_was_made(client):
+    url = f"/articles/{SLUG}/download/epub?page_size=a5"
+    before = zipfile.ZipFile(io.BytesIO(client.get(url).data)).read("EPUB/text/nav.xhtml")
+    client.get(f"/articles/{SLUG}/download/pdf?page_size=a5")
+    after = zipfile.ZipFile(io.BytesIO(client.get(url).data)).read("EPUB/text/nav.xhtml")
+    assert b"page-list" not in before and b"page-list" in after

@@ -150,6 +150,9 @@ def test_a_front_matter_cover_is_used_as_it_is(rich, tmp_path):
     opf = xml(book, "EPUB/content.opf")
     assert opf.find(".//opf:item[@properties='cover-image']", NS).get("href") == "text/images/boat.png"
     assert "EPUB/cover.png" not in book.namelist()
+    path = tmp_path / "book.epub"
+    path.write_bytes(export(read_article(source), "epub"))
+    assert epubcheck_messages(path) == []
 
 
 def test_no_cover_option(sample):
@@ -213,8 +216,10 @@ def test_the_package_names_the_page_source_and_claims_page_navigation(paginated)
     assert "pageBreakMarkers" in features and "pageNavigation" in features
 
 
-def test_the_paginated_epub_passes_epubcheck(paginated):
+def test_the_paginated_epub_passes_epubcheck_and_is_reproducible(paginated):
     assert epubcheck_messages(paginated / "book.epub") == []
+    again = export(read_article(LONG), "epub", ExportOptions(page_size="a5", page_list=True))
+    assert again == (paginated / "book.epub").read_bytes()
 
 
 def test_the_print_layout_is_computed_once(monkeypatch, tmp_path):
