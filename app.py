@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from articles import ContentError, Library, PressroomError
 from downloads import content_disposition
-from exporters import ExportOptions, export, load_exporters
+from exporters import ExportLimits, ExportOptions, export, load_exporters
 from exporters.base import PAGE_SIZES, PDF_VARIANTS, OptionError, UnknownFormat
 from exporters.html import render_reading_view
 from exporters.pdf import PdfExporter
@@ -25,8 +26,11 @@ PUBLIC_SUFFIXES = (".css", ".ttf")
 
 def create_app(config: dict | None = None) -> Flask:
     """The application factory; `CONTENT_DIR` picks the folder of articles."""
+    # Exports run in workers forked from one warm process (the server's threads make plain fork unsafe).
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["exporters.preload"])
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=None)
-    app.config.from_mapping(CONTENT_DIR=str(DEFAULT_CONTENT_DIR))
+    app.config.from_mapping(CONTENT_DIR=str(DEFAULT_CONTENT_DIR),
+                            EXPORT_LIMITS=ExportLimits(start_method="forkserver"))
     if config:
         app.config.from_mapping(config)
 
@@ -68,7 +72,8 @@ def create_app(config: dict | None = None) -> Flask:
         if request.if_none_match.contains(etag):
             response = Response(status=304)
         else:
-            response = Response(export(article, format_name, options), mimetype=exporter.media_type)
+            data = export(article, format_name, options, app.config["EXPORT_LIMITS"])
+            response = Response(data, mimetype=exporter.media_type)
             response.headers["Content-Disposition"] = content_disposition(article.title, exporter.extension)
         response.set_etag(etag)
         response.headers["Cache-Control"] = "no-cache"

@@ -30,10 +30,11 @@ def main() -> None:
 @click.option("--page-size", type=click.Choice(list(PAGE_SIZES)), default="a4", show_default=True)
 @click.option("--pdf-variant", type=click.Choice(list(PDF_VARIANTS)), default="pdf/ua-1", show_default=True)
 @click.option("--cover/--no-cover", default=True, show_default=True, help="Give the editions a cover.")
+@click.option("--strict", is_flag=True, help="Fail an article that has warnings instead of exporting it.")
 @click.option("--page-list/--no-page-list", default=None,
               help="Mark the PDF edition's page breaks in the EPUB.  [default: when both are exported]")
 def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_dir: Path,
-                   page_size: str, pdf_variant: str, cover: bool, page_list: bool | None) -> None:
+                   page_size: str, pdf_variant: str, cover: bool, strict: bool, page_list: bool | None) -> None:
     """Write DIR/<slug>.<ext> for every SOURCE and format."""
     from exporters import ExportOptions, UnknownFormat, export, load_exporters
 
@@ -52,6 +53,8 @@ def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_d
             article = read_article(source)
             for warning in article.warnings:
                 click.echo(f"warning: {warning}", err=True)
+            if strict and article.warnings:
+                raise PressroomError(f"{source}: not exported, because of the warnings above (--strict)")
             for name in chosen:
                 target = output_dir / f"{article.slug}.{exporters[name].extension}"
                 write_atomically(target, export(article, name, options))

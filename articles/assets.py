@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+
+from PIL import Image
 
 from articles.errors import ContentError
 from articles.model import Asset
 
 MAX_ASSET_BYTES = 20 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
+# Every image is measured against MAX_IMAGE_PIXELS from its header before anything decodes it, so
+# Pillow's own, larger and warning-based bomb check is replaced by that one.
+Image.MAX_IMAGE_PIXELS = None
 # Magic numbers of the image formats every edition can carry (EPUB 3 core media types).
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -30,7 +37,30 @@ def load_asset(article_path: Path, href: str) -> Asset:
     if path.stat().st_size > MAX_ASSET_BYTES:
         raise ContentError(article_path, f"the image {href!r} is larger than "
                            f"{MAX_ASSET_BYTES // (1024 * 1024)} MiB", fix="scale it down")
-    return Asset(href=href, path=path, media_type=sniff_media_type(article_path, href, path.read_bytes()))
+    data = path.read_bytes()
+    media_type = sniff_media_type(article_path, href, data)
+    check_image(article_path, href, data)
+    return Asset(href=href, path=path, media_type=media_type)
+
+
+def check_image(article_path: Path, href: str, data: bytes) -> None:
+    """Refuse images too large to lay out (decompression bombs included) and images that do not decode.
+
+    The size comes from the header alone; nothing is decompressed before it passes.
+    """
+    try:
+        with Image.open(io.BytesIO(data), formats=("PNG", "JPEG", "GIF", "WEBP")) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ContentError(article_path, f"the image {href!r} is {width}×{height} pixels, more than "
+                                   f"the {MAX_IMAGE_PIXELS // 1_000_000} million an edition can hold",
+                                   fix="scale it down")
+            image.verify()
+    except ContentError:
+        raise
+    except Exception as error:  # Pillow signals a corrupt file with many exception types
+        raise ContentError(article_path, f"the image {href!r} is damaged ({error})",
+                           fix="export it again from an image editor") from None
 
 
 def sniff_media_type(article_path: Path, href: str, data: bytes) -> str:

@@ -15,7 +15,7 @@ from articles.errors import ContentError
 from articles.frontmatter import metadata_fields, parse_front_matter, split_front_matter
 from articles.model import Footnote, Metadata, Section
 from articles.reading import ReadResult
-from articles.sanitize import sanitize_html
+from articles.sanitize import removed_markup, sanitize_html
 
 SECTION_TAGS = ("h1", "h2")
 
@@ -37,6 +37,7 @@ class MarkdownReader:
         tokens, notes = _split_footnotes(tokens)
         warnings: list[str] = []
         assets = _check_images(path, tokens, body_line, warnings)
+        _report_raw_html(path, tokens, body_line, warnings)
         if "title" not in fields:
             fields["title"] = _take_title(path, tokens, body_line)
         cover = fields.get("cover")
@@ -213,6 +214,18 @@ def _check_images(path: Path, tokens: list[Token], body_line: int, warnings: lis
                 warnings.append(f"{path}, line {line}: image {src!r} has no alt text, so the editions cannot "
                                 f"claim every image is described (write what it shows: ![a harbour at dawn]({src}))")
     return hrefs
+
+
+def _report_raw_html(path: Path, tokens: list[Token], body_line: int, warnings: list[str]) -> None:
+    """Warn, by line, about raw HTML the sanitiser will remove (script, handlers, frames, forms...)."""
+    for token in tokens:
+        pieces = [token] if token.type == "html_block" else [
+            child for child in token.children or [] if child.type == "html_inline"]
+        for piece in pieces:
+            removed = removed_markup(piece.content)
+            if removed:
+                line = body_line + (token.map[0] if token.map else 0)
+                warnings.append(f"{path}, line {line}: raw HTML removed for safety: {', '.join(removed)}")
 
 
 def _local_href(src: str) -> str | None:

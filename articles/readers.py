@@ -13,6 +13,9 @@ from articles.model import Article
 from articles.text_reader import TextReader
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
+MAX_SECTIONS = 2000
+# C0 controls other than tab and line feed, and the two non-characters: not allowed in XML 1.0.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 READERS = (TextReader(), MarkdownReader())
 
 
@@ -41,14 +44,18 @@ def read_article_bytes(path: Path, data: bytes) -> Article:
     if len(data) > MAX_SOURCE_BYTES:
         raise ContentError(path, f"the file is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB",
                            fix="split it into several articles")
-    result = reader.read(path, decode_source(path, data))
+    text, cleaning = without_control_characters(path, decode_source(path, data))
+    result = reader.read(path, text)
+    if len(result.sections) > MAX_SECTIONS:
+        raise ContentError(path, f"the article has {len(result.sections)} sections; Pressroom makes editions "
+                           f"of at most {MAX_SECTIONS}", fix="split it into several articles")
     assets = tuple(load_asset(path, href) for href in result.asset_hrefs)
     digest = hashlib.sha256(data)
     for asset in assets:
         digest.update(asset.href.encode() + b"\0" + asset.path.read_bytes())
     return Article(slug=slug_for(path), metadata=result.metadata, sections=result.sections,
                    source_path=path, digest=digest.hexdigest(), assets=assets,
-                   warnings=result.warnings)
+                   warnings=cleaning + result.warnings)
 
 
 def decode_source(path: Path, data: bytes) -> str:
@@ -64,6 +71,19 @@ def decode_source(path: Path, data: bytes) -> str:
         raise ContentError(path, "the file contains a NUL character, so it is not text", line=line,
                            fix="save the article as plain UTF-8 text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def without_control_characters(path: Path, text: str) -> tuple[str, tuple[str, ...]]:
+    """The text without the control characters no edition can hold (XML forbids them), and a
+    warning naming the first line that had any."""
+    match = _CONTROL.search(text)
+    if match is None:
+        return text, ()
+    line = text.count("\n", 0, match.start()) + 1
+    count = len(_CONTROL.findall(text))
+    warning = (f"{path}, line {line}: {count} control character{'s' if count > 1 else ''} "
+               f"(such as U+{ord(match.group()):04X}) removed: no edition can hold them")
+    return _CONTROL.sub("", text), (warning,)
 
 
 def slug_for(path: Path) -> str:

@@ -52,3 +52,18 @@ def sanitize_html(html: str, image_source: Callable[[str], str | None] | None = 
         strip_comments=True,
     )
     return _IMAGE_WITHOUT_SOURCE.sub("", cleaned)
+
+
+_TAG_NAME = re.compile(r"<\s*([a-zA-Z][\w:-]*)")
+_HANDLER = re.compile(r"\s(on[a-z]+)\s*=", re.IGNORECASE)
+_SCRIPT_URL = re.compile(r"(?:java|vb)script\s*:", re.IGNORECASE)
+
+
+def removed_markup(raw_html: str) -> list[str]:
+    """What `sanitize_html` will take out of `raw_html`, in words a user can act on."""
+    found = sorted({f"<{name.lower()}>" for name in _TAG_NAME.findall(raw_html)
+                    if name.lower() not in ALLOWED_TAGS})
+    found += sorted({f"{name.lower()}=" for name in _HANDLER.findall(raw_html)})
+    if _SCRIPT_URL.search(raw_html):
+        found.append("javascript: link")
+    return found

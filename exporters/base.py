@@ -46,6 +46,13 @@ class ExportFailed(PressroomError):
     def __init__(self, article: Article, format_name: str, reason: str) -> None:
         super().__init__(f"{article.source_path}: this article cannot be exported as {format_name}: {reason}")
 
+    @classmethod
+    def because(cls, message: str) -> ExportFailed:
+        """The error a worker process reported, by its message."""
+        error = cls.__new__(cls)
+        PressroomError.__init__(error, message)
+        return error
+
 
 @dataclass(frozen=True)
 class ExportOptions:

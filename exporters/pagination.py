@@ -83,6 +83,10 @@ class PageStartCache:
             self._entries.move_to_end(key)
         return self._entries.get(key)
 
+    def entries_for(self, digest: str) -> list[tuple[tuple, tuple[PageStart, ...]]]:
+        """The remembered layouts of one article (keys start with its digest)."""
+        return [(key, starts) for key, starts in self._entries.items() if key[0] == digest]
+
     def clear(self) -> None:
         self._entries.clear()
 

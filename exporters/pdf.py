@@ -128,6 +128,12 @@ def _inline(html: str) -> str:
     return html.replace("</p>\n<p>", " ").replace("</p><p>", " ").replace("<p>", "").replace("</p>", "")
 
 
+def warm_up() -> None:
+    """Import WeasyPrint and parse the fonts and stylesheets of every page size now, not on first use."""
+    for page_size in PAGE_GEOMETRY:
+        _stylesheets(page_size)
+
+
 @lru_cache(maxsize=1)
 def _font_config():
     from weasyprint.text.fonts import FontConfiguration

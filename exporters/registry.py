@@ -9,6 +9,7 @@ from importlib.metadata import entry_points
 
 from articles import Article
 from exporters.base import Exporter, ExportOptions, UnknownFormat
+from exporters.isolation import ExportLimits, export_isolated
 
 ENTRY_POINT_GROUP = "pressroom.exporters"
 # Used only when Pressroom runs from a checkout that was never installed (no entry points).
@@ -50,6 +51,10 @@ def exporter_for(name: str) -> Exporter:
     return exporters[name]
 
 
-def export(article: Article, format_name: str, options: ExportOptions | None = None) -> bytes:
-    """The one entry to every edition: the CLI and the web UI both call this."""
-    return exporter_for(format_name).export(article, options or ExportOptions())
+def export(article: Article, format_name: str, options: ExportOptions | None = None,
+           limits: ExportLimits | None = None) -> bytes:
+    """The one entry to every edition: the CLI and the web UI both call this.
+
+    The export runs in a worker process within `limits` (time, memory); ExportFailed says why not.
+    """
+    return export_isolated(exporter_for(format_name), article, options or ExportOptions(), limits or ExportLimits())

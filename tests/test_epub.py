@@ -226,16 +226,22 @@ def test_the_print_layout_is_computed_once(monkeypatch, tmp_path):
     from exporters.pdf import PdfExporter
 
     article = read_article(LONG)
-    calls = []
+    log = tmp_path / "layouts.log"
     original = PdfExporter.render
-    monkeypatch.setattr(PdfExporter, "render", lambda self, *args: calls.append(1) or original(self, *args))
+
+    def counted_render(self, *args):
+        with log.open("a") as stream:  # exports run in forked workers: count in a file
+            stream.write("layout\n")
+        return original(self, *args)
+
+    monkeypatch.setattr(PdfExporter, "render", counted_render)
     options = ExportOptions(page_size="letter", page_list=True)
     export(article, "pdf", options)
     export(article, "epub", options)
     export(article, "epub", ExportOptions(page_size="letter", page_list=True, cover=False))
-    assert len(calls) == 1
+    assert log.read_text().count("layout") == 1
     export(article, "epub", ExportOptions(page_size="6x9", page_list=True))
-    assert len(calls) == 2
+    assert log.read_text().count("layout") == 2
 
 
 @pytest.mark.parametrize("source", [SAMPLE, *VALID_MARKDOWN], ids=lambda path: path.stem)

@@ -1,0 +1,104 @@
+"""Exports run in a worker process with a wall-clock and a memory limit, so that a pathological
+article is stopped with a clear error while the caller (a CLI run, a web server) carries on."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import resource
+import traceback
+from dataclasses import dataclass
+
+from articles import Article, PressroomError
+from exporters.base import ExportFailed, Exporter, ExportOptions
+from exporters.pagination import LAYOUTS
+
+LOGGER = logging.getLogger("pressroom")
+
+
+@dataclass(frozen=True)
+class ExportLimits:
+    """How long and how much memory one export may take; `start_method` is how workers start:
+    "fork" for single-threaded callers (the CLI), "forkserver" for threaded servers."""
+
+    seconds: float = float(os.environ.get("PRESSROOM_EXPORT_SECONDS", 120))
+    memory_bytes: int = int(os.environ.get("PRESSROOM_EXPORT_MEMORY_MB", 3072)) * 1024 * 1024
+    start_method: str = "fork"
+
+
+def export_isolated(exporter: Exporter, article: Article, options: ExportOptions, limits: ExportLimits) -> bytes:
+    """`exporter.export(article, options)` in a worker process, within `limits`."""
+    context = multiprocessing.get_context(limits.start_method)
+    receiver, sender = context.Pipe(duplex=False)
+    known = LAYOUTS.entries_for(article.digest)
+    worker = context.Process(target=_work, args=(sender, exporter, article, options, limits.memory_bytes, known),
+                             daemon=True)
+    worker.start()
+    sender.close()
+    try:
+        if not receiver.poll(limits.seconds):
+            raise ExportFailed(article, exporter.label, f"it took longer than {limits.seconds:g} seconds")
+        try:
+            outcome, payload, layouts = receiver.recv()
+        except EOFError:
+            raise ExportFailed(article, exporter.label, _death_reason(worker)) from None
+    finally:
+        receiver.close()
+        if worker.is_alive():
+            worker.kill()
+        worker.join()
+    for key, starts in layouts:
+        LAYOUTS.put(key, starts)
+    if outcome == "failed":
+        raise ExportFailed.because(payload)
+    return payload
+
+
+def _work(sender, exporter, article, options, memory_bytes, known) -> None:
+    """The worker: limit memory, export, send ("done", bytes, layouts) or ("failed", message, layouts)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    for key, starts in known:
+        LAYOUTS.put(key, starts)
+    try:
+        result = ("done", exporter.export(article, options))
+    except PressroomError as error:
+        result = ("failed", str(error))
+    except MemoryError:
+        result = ("failed", str(ExportFailed(article, exporter.label, "it needs more memory than an export may use")))
+    except RecursionError:
+        result = ("failed", str(ExportFailed(article, exporter.label, "its structure is nested too deeply")))
+    except Exception as error:  # an engine's own failure: the user gets the reason, the log the traceback
+        if _near_limit(limit):  # C extensions report an exhausted address space in odd ways
+            result = ("failed", str(ExportFailed(article, exporter.label,
+                                                 "it needs more memory than an export may use")))
+            sender.send((*result, []))
+            sender.close()
+            return
+        LOGGER.error("export of %s as %s failed:\n%s", article.source_path, exporter.name, traceback.format_exc())
+        reason = f"{exporter.label} engine error ({type(error).__name__}: {str(error)[:200]})"
+        result = ("failed", str(ExportFailed(article, exporter.label, reason)))
+    try:
+        sender.send((*result, LAYOUTS.entries_for(article.digest)))
+    except MemoryError:
+        sender.send(("failed", str(ExportFailed(article, exporter.label, "the edition is too large")), []))
+    finally:
+        sender.close()
+
+
+def _near_limit(limit: int) -> bool:
+    """Whether this process came within 5% of its address-space limit."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmPeak:"):
+                return int(line.split()[1]) * 1024 > limit * 0.95
+    return False
+
+
+def _death_reason(worker) -> str:
+    worker.join(5)
+    if worker.exitcode is not None and worker.exitcode < 0:
+        return f"the worker was stopped by signal {-worker.exitcode} (out of memory?)"
+    return "the worker stopped without an answer"
