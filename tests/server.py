@@ -1,0 +1,50 @@
+"""`pressroom serve` started as a user starts it, on a free port of 127.0.0.1, for tests that need
+a real server (concurrency, the browser)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running_server(content_dir: Path, **environment: str):
+    """Yield the base URL of a `pressroom serve` process; stop it afterwards."""
+    port = free_port()
+    env = {**os.environ, **environment}
+    process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "pressroom"), "serve", "--host", "127.0.0.1",
+                                "--port", str(port), "--content", str(content_dir)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"pressroom serve did not start: {process.stdout.read()}") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()

@@ -1,0 +1,63 @@
+"""Many parallel downloads against `pressroom serve`, a pathological article among them: no wrong
+or partial response, and the app answers throughout."""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from conftest import SAMPLE
+from server import running_server
+
+SLUG = "28-banned-photos-smuggled-out-of-north-korea"
+REQUESTS = 120
+
+
+@pytest.fixture
+def content_with_a_pathological_article(tmp_path):
+    folder = tmp_path / "content"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    paragraph = "A sentence that goes on and on, to make a very long book indeed. " * 40
+    (folder / "endless.txt").write_text("An endless article\n\n" + "\n\n".join(
+        f"{n}. Item {n}. {paragraph}" for n in range(1, 600)) + "\n", encoding="utf-8")
+    return folder
+
+
+def fetch(url: str) -> tuple[int, bytes, float]:
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            return response.status, response.read(), time.monotonic() - started
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), time.monotonic() - started
+
+
+def test_parallel_downloads_are_right_and_the_app_keeps_answering(content_with_a_pathological_article):
+    with running_server(content_with_a_pathological_article, PRESSROOM_EXPORT_SECONDS="4") as base:
+        downloads = [f"{base}/articles/{SLUG}/download/{name}?page_size={size}"
+                     for name in ("pdf", "epub", "html") for size in ("a4", "a5")]
+        expected = {url: fetch(url)[1] for url in downloads}
+        pages = [f"{base}/", f"{base}/articles/{SLUG}/"]
+        slow = [f"{base}/articles/endless/download/pdf", f"{base}/articles/endless/download/pdf?page_size=a5"]
+        urls = slow + [(downloads + pages)[i % (len(downloads) + len(pages))] for i in range(REQUESTS)]
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            results = list(pool.map(fetch, urls))
+
+    slow_results, results = results[:2], results[2:]
+    for status, body, _ in slow_results:
+        assert status == 422
+        assert b"this article cannot be exported as PDF: it took longer than 4 seconds" in body
+    wrong = [url for url, (status, body, _) in zip(urls[2:], results)
+             if status != 200 or (url in expected and body != expected[url])]
+    assert wrong == []
+    latencies = sorted(elapsed for _, _, elapsed in results)
+    p95 = latencies[int(len(latencies) * 0.95)]
+    print(f"\n{len(results)} requests, 0 wrong; latency median {statistics.median(latencies):.3f} s, "
+          f"p95 {p95:.3f} s, max {latencies[-1]:.3f} s; the 2 pathological exports stopped with 422")
