@@ -67,7 +67,7 @@ def content_dir(tmp_path):
 
 @pytest.fixture
 def app(content_dir):
-    return create_app({"CONTENT_DIR": str(content_dir), "TESTING": True})
+    return create_app({"CONTENT_DIR": str(content_dir), "TESTING": True, "SECRET_KEY": "test-secret"})
 
 
 @pytest.fixture

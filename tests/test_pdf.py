@@ -192,3 +192,10 @@ def test_internal_links_go_to_sections_and_external_ones_are_uris(rich_pdf, tmp_
     uris = [a.get_object()["/A"]["/URI"] for page in PdfReader(path).pages for a in page.get("/Annots", []) or []
             if "/A" in a.get_object()]
     assert uris == ["https://example.org/"]
+
+
+def test_code_is_set_in_the_bundled_monospace(rich_pdf):
+    fonts = [row[0] for row in pdffonts(rich_pdf)]
+    assert any(name.endswith("+DejaVu-Sans-Mono") for name in fonts)
+    for row in pdffonts(rich_pdf):
+        assert re.match(r"[A-Z]{6}\+(Charis-SIL|Lato|DejaVu-Sans-Mono)", row[0]), row

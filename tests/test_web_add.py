@@ -1,0 +1,166 @@
+"""Adding articles through the web UI, the editions' previews and checks, and the app's own safety."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import stat
+import zipfile
+
+import pytest
+
+from app import create_app
+from conftest import RICH
+
+BOAT = (RICH.parent / "images" / "boat.png").read_bytes()
+
+
+def token(client) -> str:
+    page = client.get("/add").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def upload(client, files, **fields):
+    data = {"csrf_token": token(client), "source": "upload", **fields,
+            "files": [(io.BytesIO(content), name) for name, content in files]}
+    return client.post("/add", data=data, content_type="multipart/form-data")
+
+
+def paste(client, text, **fields):
+    return client.post("/add", data={"csrf_token": token(client), "source": "paste", "text": text, **fields})
+
+
+def test_upload_of_an_article_with_its_image(client, content_dir):
+    response = upload(client, [("Harbour Notes.md", RICH.read_bytes()), ("images/boat.png", BOAT)])
+    assert response.status_code == 303 and response.headers["Location"] == "/articles/harbour-notes/"
+    assert (content_dir / "harbour-notes" / "harbour-notes.md").read_bytes() == RICH.read_bytes()
+    page = client.get("/articles/harbour-notes/").get_data(as_text=True)
+    assert "Field Notes from the Harbour" in page and "/articles/harbour-notes/files/images/boat.png" in page
+
+
+def test_upload_of_a_zip(client):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("harbour/notes.md", RICH.read_bytes())
+        archive.writestr("harbour/images/boat.png", BOAT)
+    response = upload(client, [("harbour.zip", buffer.getvalue())])
+    assert response.status_code == 303 and response.headers["Location"] == "/articles/notes/"
+    with client.get("/articles/notes/files/images/boat.png") as image:
+        assert image.status_code == 200
+
+
+def test_a_hostile_zip_is_refused(client, content_dir):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes.md", "# T\n")
+        archive.writestr("../../escape.txt", "x")
+    response = upload(client, [("evil.zip", buffer.getvalue())])
+    assert response.status_code == 422
+    assert "this file name is not allowed in an upload" in response.get_data(as_text=True)
+    assert not (content_dir.parent / "escape.txt").exists()
+
+
+def test_paste_of_plain_text(client):
+    response = paste(client, "A Pasted Piece\n\nIts only paragraph.\n", kind="txt")
+    assert response.status_code == 303 and response.headers["Location"] == "/articles/a-pasted-piece/"
+    assert "Its only paragraph." in client.get("/articles/a-pasted-piece/").get_data(as_text=True)
+
+
+def test_a_broken_paste_shows_file_line_and_fix_and_keeps_the_text(client, content_dir):
+    text = "---\ntitle: Broken\ndate: 2024-02-30\n---\n\nEvery word the user typed.\n"
+    before = sorted(content_dir.iterdir())
+    response = paste(client, text, kind="md", name="broken piece")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "broken piece.md, line 3: &#39;date&#39; has an impossible value" in page
+    assert "Every word the user typed." in page and 'value="broken piece"' in page
+    assert sorted(content_dir.iterdir()) == before
+
+
+def test_the_same_name_gets_a_new_slug_unless_replace_is_asked(client, content_dir):
+    first = paste(client, "Twice\n\nFirst.\n", kind="txt")
+    second = paste(client, "Twice\n\nSecond.\n", kind="txt")
+    assert first.headers["Location"] == "/articles/twice/" and second.headers["Location"] == "/articles/twice-2/"
+    third = paste(client, "Twice\n\nThird.\n", kind="txt", replace="on")
+    assert third.headers["Location"] == "/articles/twice/"
+    assert "Third." in client.get("/articles/twice/").get_data(as_text=True)
+    assert "Second." in client.get("/articles/twice-2/").get_data(as_text=True)
+
+
+def test_a_form_without_its_csrf_token_is_rejected(client, content_dir):
+    before = sorted(content_dir.iterdir())
+    response = client.post("/add", data={"source": "paste", "text": "T\n\nx\n", "kind": "txt"})
+    assert response.status_code == 400 and "The form has expired" in response.get_data(as_text=True)
+    response = client.post("/add", data={"source": "paste", "text": "T\n\nx\n", "csrf_token": "forged"})
+    assert response.status_code == 400
+    assert sorted(content_dir.iterdir()) == before
+
+
+def test_an_upload_over_the_limit_is_a_clear_413(content_dir):
+    app = create_app({"CONTENT_DIR": str(content_dir), "MAX_CONTENT_LENGTH": 1024, "SECRET_KEY": "k"})
+    client = app.test_client()
+    response = upload(client, [("big.txt", b"T\n\n" + b"x" * 4096)])
+    assert response.status_code == 413
+    assert "The upload is larger than" in response.get_data(as_text=True)
+
+
+def test_the_secret_key_is_generated_once_and_kept_private(tmp_path, monkeypatch):
+    from web_support import secret_key
+
+    monkeypatch.delenv("PRESSROOM_SECRET_KEY", raising=False)
+    key = secret_key(str(tmp_path / "instance"))
+    assert key == secret_key(str(tmp_path / "instance")) and len(key) == 64
+    assert stat.S_IMODE(os.stat(tmp_path / "instance" / "secret_key").st_mode) == 0o600
+    monkeypatch.setenv("PRESSROOM_SECRET_KEY", "from-the-environment")
+    assert secret_key(str(tmp_path / "instance")) == "from-the-environment"
+
+
+@pytest.mark.parametrize("view", ["reading", "print", "ebook"])
+def test_each_preview_view(client, view):
+    response = client.get(f"/articles/field-notes/?view={view}&page_size=a5")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'aria-current="page"' in page
+    if view == "print":
+        images = re.findall(r'<img src="(/articles/field-notes/pages/\d+\.png[^"]*)"', page)
+        assert len(images) >= 6
+        png = client.get(images[0].replace("&amp;", "&"))
+        assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+    if view == "ebook":
+        frames = re.findall(r'<iframe src="([^"]+)" title="E-book: ([^"]+)"', page)
+        assert [title for _, title in frames][:3] == ["Cover", "Field Notes from the Harbour", "Contents"]
+        chapter = client.get(frames[3][0].replace("&amp;", "&"))
+        assert chapter.mimetype == "application/xhtml+xml" and b"The harbour wakes" in chapter.data
+        assert "sandbox" in chapter.headers["Content-Security-Policy"]
+
+
+def test_an_unknown_view_or_ebook_file_is_404(client):
+    assert client.get("/articles/field-notes/?view=nope").status_code == 404
+    assert client.get("/articles/field-notes/ebook/../../etc/passwd").status_code == 404
+    assert client.get("/articles/field-notes/ebook/content.opf").status_code == 404
+
+
+def test_the_checks_report_in_plain_words(client):
+    pdf = client.get("/articles/field-notes/check/pdf").get_data(as_text=True)
+    assert "Tagged for screen readers." in pdf and "fonts are embedded and subset" in pdf
+    epub = client.get("/articles/field-notes/check/epub").get_data(as_text=True)
+    assert "EPUBCheck found no errors and no warnings." in epub
+    assert client.get("/articles/field-notes/check/html").status_code == 404
+
+
+def test_repeated_downloads_come_from_the_cache(client, monkeypatch):
+    import app as app_module
+
+    first = client.get("/articles/field-notes/download/epub")
+    monkeypatch.setattr(app_module, "export", lambda *args, **kwargs: pytest.fail("exported again"))
+    second = client.get("/articles/field-notes/download/epub")
+    assert second.data == first.data and second.headers["ETag"] == first.headers["ETag"]
+
+
+def test_titles_are_escaped_in_every_page(client):
+    response = paste(client, "<script>alert(1)</script> & <b>bold</b>\n\nText.\n", kind="txt", name="escaped")
+    assert response.status_code == 303
+    for url in ("/", "/articles/escaped/"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; " in page

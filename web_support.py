@@ -1,0 +1,69 @@
+"""What the web UI needs beside Flask itself: its secret key, CSRF tokens, and the export cache."""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+SECRET_KEY_FILE = "secret_key"
+
+
+def secret_key(instance_path: str) -> str:
+    """PRESSROOM_SECRET_KEY, else a key generated on first run and kept (0600) in the instance folder."""
+    from_environment = os.environ.get("PRESSROOM_SECRET_KEY")
+    if from_environment:
+        return from_environment
+    folder = Path(instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SECRET_KEY_FILE
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = secrets.token_hex(32)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as stream:
+            stream.write(key)
+        return key
+
+
+def csrf_token(session) -> str:
+    """The session's token for forms, made on first use."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def csrf_valid(session, sent: str | None) -> bool:
+    expected = session.get("csrf")
+    return bool(expected and sent and hmac.compare_digest(expected, sent))
+
+
+class ExportCache:
+    """Recent editions by ETag (article digest, format, options), up to `max_bytes` in all."""
+
+    def __init__(self, max_bytes: int = 256 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            data = self._items.get(key)
+            if data is not None:
+                self._items.move_to_end(key)
+            return data
+
+    def put(self, key: str, data: bytes) -> None:
+        with self._lock:
+            if key in self._items or len(data) > self.max_bytes:
+                return
+            self._items[key] = data
+            self._size += len(data)
+            while self._size > self.max_bytes:
+                _, evicted = self._items.popitem(last=False)
+                self._size -= len(evicted)
