@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from articles.errors import ContentError
 from articles.model import Article
-from articles.readers import read_article, slug_for, supported_extensions
+from articles.readers import read_article, referenced_files, slug_for, supported_extensions
 
 MAX_UPLOAD_FILES = 200
 
@@ -83,6 +83,7 @@ class Library:
                                f"the upload holds {len(sources)} articles ({', '.join(f.name for f in sources)})",
                                fix="add one article at a time, with its images")
         source = sources[0]
+        files = _placed_where_used(source, files)
         slug = slug_for(Path(source.name))
         if not replace:
             slug = _free_slug(slug, self.slugs())
@@ -116,6 +117,27 @@ class Library:
             os.rename(article_dir, destination)
         finally:
             shutil.rmtree(trash, ignore_errors=True)
+
+
+def _placed_where_used(source: UploadedFile, files: list[UploadedFile]) -> list[UploadedFile]:
+    """Browsers send bare file names: put each image where the article looks for it
+    (`photo.jpg` at `images/photo.jpg`), and say which images are missing."""
+    wanted = referenced_files(Path(source.name), source.data)
+    by_name = {upload.name: upload for upload in files}
+    placed = [upload for upload in files if upload is source or upload.name in wanted]
+    missing = []
+    for href in wanted:
+        if href in by_name:
+            continue
+        match = by_name.get(PurePosixPath(href).name)
+        if match is None:
+            missing.append(href)
+        else:
+            placed.append(UploadedFile(href, match.data))
+    if missing:
+        raise ContentError(source.name, f"the article uses {', '.join(missing)}, which the upload does not hold",
+                           fix="add the images to the upload, or upload a .zip of the article's folder")
+    return placed
 
 
 def _is_article_file(path: Path) -> bool:

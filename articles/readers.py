@@ -58,6 +58,12 @@ def read_article_bytes(path: Path, data: bytes) -> Article:
                    warnings=cleaning + result.warnings)
 
 
+def referenced_files(path: Path, data: bytes) -> tuple[str, ...]:
+    """The local files (images) the article at `path` with source `data` uses, without loading them."""
+    text, _ = without_control_characters(path, decode_source(path, data))
+    return _reader_for(path).read(path, text).asset_hrefs
+
+
 def decode_source(path: Path, data: bytes) -> str:
     """UTF-8 text (a leading BOM dropped, line ends made `\\n`), or an error naming the bad line."""
     try:

@@ -1,0 +1,187 @@
+"""The web UI in a real browser: Debian's chromium driven by Playwright, axe-core on every page.
+
+Screenshots of every page are written to build/screenshots/ (CI artifacts; look at them)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from conftest import RICH, ROOT, SAMPLE
+from server import running_server
+from validators import epubcheck_messages, pdfinfo, require
+
+SCREENSHOTS = ROOT / "build" / "screenshots"
+AXE = ROOT / "tools" / "node_modules" / "axe-core" / "axe.min.js"
+SLUG = "28-banned-photos-smuggled-out-of-north-korea"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    content = tmp_path_factory.mktemp("browser") / "content"
+    content.mkdir()
+    shutil.copy(SAMPLE, content / SAMPLE.name)
+    with running_server(content) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert AXE.exists(), "axe-core is not installed: run scripts/setup.sh"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=require("chromium"), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    # axe-core is injected as an inline script, which the app's Content-Security-Policy rightly refuses.
+    context = browser.new_context(accept_downloads=True, bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def check_page(page: Page, name: str) -> None:
+    """Screenshot the page, then assert axe-core finds no violation on it."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)""")
+    assert violations == [], name
+
+
+def test_the_library_lists_the_sample(page, base_url):
+    page.goto(base_url + "/")
+    expect(page.get_by_role("heading", name="Library")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("28 Banned Photos"))).to_be_visible()
+    check_page(page, "library")
+
+
+def test_the_preview_shows_the_sample_in_every_view(page, base_url):
+    page.goto(base_url + "/")
+    page.get_by_role("link", name=re.compile("28 Banned Photos")).click()
+    expect(page.locator(".article-title")).to_contain_text("28 Banned Photos")
+    expect(page.locator(".item-number")).to_have_count(4)
+    check_page(page, "preview-reading")
+    page.get_by_role("link", name="PDF pages").click()
+    expect(page.locator(".pages img").first).to_be_visible()
+    assert page.locator(".pages img").count() == 5
+    assert page.locator(".pages img").first.evaluate("img => img.naturalWidth") > 0
+    check_page(page, "preview-print")
+    page.get_by_role("link", name="E-book chapters").click()
+    expect(page.frame_locator("iframe").nth(3).locator("h1")).to_contain_text("Introduction")
+    check_page(page, "preview-ebook")
+
+
+def test_every_download_button_gives_a_valid_file(page, base_url, tmp_path):
+    page.goto(f"{base_url}/articles/{SLUG}/")
+    buttons = page.locator("a.download")
+    assert buttons.count() == 3
+    for index in range(3):
+        with page.expect_download() as download_info:
+            buttons.nth(index).click()
+        target = tmp_path / download_info.value.suggested_filename
+        download_info.value.save_as(target)
+        if target.suffix == ".pdf":
+            assert pdfinfo(target)["Tagged"] == "yes"
+        elif target.suffix == ".epub":
+            assert epubcheck_messages(target) == []
+        else:
+            assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    expect(page.locator(".download-status")).to_contain_text("is ready")
+    assert sorted(path.suffix for path in tmp_path.iterdir() if path.suffix != ".json") == [".epub", ".html", ".pdf"]
+
+
+def test_the_options_change_the_preview_and_the_downloads(page, base_url, tmp_path):
+    page.goto(f"{base_url}/articles/{SLUG}/?view=print")
+    page.get_by_label("Page size").select_option("a5")
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(re.compile(r"page_size=a5"))
+    assert page.locator(".pages img").count() == 7
+    with page.expect_download() as download_info:
+        page.locator("a.download[data-format=pdf]").click()
+    target = tmp_path / "a5.pdf"
+    download_info.value.save_as(target)
+    assert pdfinfo(target)["Page size"].startswith("419.528 x 595.276")
+
+
+def test_add_an_article_by_upload(page, base_url):
+    page.goto(base_url + "/add")
+    check_page(page, "add")
+    page.set_input_files("#files", [str(RICH), str(RICH.parent / "images" / "boat.png")])
+    page.get_by_role("button", name="Upload").click()
+    expect(page).to_have_url(re.compile(r"/articles/article/$"))
+    expect(page.locator(".article-title")).to_have_text("Field Notes from the Harbour")
+    expect(page.locator("figure img")).to_be_visible()
+    check_page(page, "preview-uploaded")
+
+
+def test_add_an_article_by_paste(page, base_url):
+    page.goto(base_url + "/add")
+    page.get_by_role("textbox", name=re.compile("^Name")).fill("A pasted note")
+    page.get_by_label("Plain text: a title line, then paragraphs").check()
+    page.get_by_label("Text", exact=True).fill("A Pasted Note\n\n1. First point. It matters.\n\n2. Second point.\n")
+    page.get_by_role("button", name="Add the article").click()
+    expect(page).to_have_url(re.compile(r"/articles/a-pasted-note/$"))
+    expect(page.locator(".item-number")).to_have_count(2)
+
+
+def test_a_broken_upload_shows_its_error_by_the_form(page, base_url, tmp_path):
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\nText\n", encoding="utf-8")
+    page.goto(base_url + "/add")
+    page.set_input_files("#files", str(broken))
+    page.get_by_role("button", name="Upload").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("broken.md, line 2: invalid YAML front matter")
+    check_page(page, "add-error")
+
+
+def test_a_broken_paste_keeps_the_text(page, base_url):
+    page.goto(base_url + "/add")
+    page.get_by_label("Text", exact=True).fill("---\ndate: 2024-02-30\n---\n\nMy precious words.\n")
+    page.get_by_role("button", name="Add the article").click()
+    expect(page.get_by_role("alert")).to_contain_text("line 2: 'date' has an impossible value")
+    expect(page.get_by_label("Text", exact=True)).to_have_value(re.compile("My precious words."))
+
+
+def test_the_checks_and_an_unknown_article(page, base_url):
+    page.goto(f"{base_url}/articles/{SLUG}/")
+    page.get_by_role("link", name="Check the PDF").click()
+    expect(page.locator(".findings")).to_contain_text("Tagged for screen readers.")
+    check_page(page, "check-pdf")
+    response = page.goto(base_url + "/articles/no-such-article/")
+    assert response.status == 404
+    expect(page.get_by_role("alert")).to_contain_text("There is no article called “no-such-article”")
+    check_page(page, "not-found")
+
+
+def test_the_keyboard_reaches_the_downloads(page, base_url):
+    page.goto(f"{base_url}/articles/{SLUG}/")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('download')"):
+            break
+    assert page.evaluate("document.activeElement.dataset.format") == "pdf"
+
+
+def test_a_small_screen_gets_one_column(browser, base_url):
+    context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{base_url}/articles/{SLUG}/")
+    check_page(page, "preview-mobile")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 390
