@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -36,7 +37,7 @@ def main() -> None:
 def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_dir: Path,
                    page_size: str, pdf_variant: str, cover: bool, strict: bool, page_list: bool | None) -> None:
     """Write DIR/<slug>.<ext> for every SOURCE and format."""
-    from exporters import ExportOptions, UnknownFormat, export, load_exporters
+    from exporters import ExportOptions, UnknownFormat, load_exporters
 
     exporters = load_exporters()
     unknown = [name for name in formats if name not in exporters]
@@ -47,23 +48,63 @@ def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_d
     if page_list is None:
         page_list = "pdf" in chosen and "epub" in chosen
     options = ExportOptions(page_size=page_size, pdf_variant=pdf_variant, cover=cover, page_list=page_list)
+    jobs = [(source, chosen, output_dir, options, strict) for source in sources]
     failures = 0
-    for source in sources:
-        try:
-            article = read_article(source)
-            for warning in article.warnings:
-                click.echo(f"warning: {warning}", err=True)
-            if strict and article.warnings:
-                raise PressroomError(f"{source}: not exported, because of the warnings above (--strict)")
-            for name in chosen:
-                target = output_dir / f"{article.slug}.{exporters[name].extension}"
-                write_atomically(target, export(article, name, options))
-                click.echo(str(target))
-        except PressroomError as error:
-            click.echo(f"error: {error}", err=True)
-            failures += 1
+    for outcome in _run_jobs(jobs):
+        for line in outcome.messages:
+            click.echo(line, err=True)
+        for path in outcome.written:
+            click.echo(str(path))
+        failures += outcome.failed
     if failures:
         sys.exit(1)
+
+
+@dataclass(frozen=True)
+class ExportOutcome:
+    """What exporting one source did: files written, messages for stderr, whether it failed."""
+
+    written: list[Path]
+    messages: list[str]
+    failed: bool
+
+
+def export_source(source: Path, chosen: list[str], output_dir: Path, options, strict: bool) -> ExportOutcome:
+    """Read one source and write each chosen edition of it (the PDF first, so the EPUB reuses its layout)."""
+    from exporters import export, load_exporters
+
+    exporters = load_exporters()
+    written: list[Path] = []
+    messages: list[str] = []
+    try:
+        article = read_article(source)
+        messages += [f"warning: {warning}" for warning in article.warnings]
+        if strict and article.warnings:
+            raise PressroomError(f"{source}: not exported, because of the warnings above (--strict)")
+        for name in chosen:
+            target = output_dir / f"{article.slug}.{exporters[name].extension}"
+            write_atomically(target, export(article, name, options))
+            written.append(target)
+    except PressroomError as error:
+        return ExportOutcome(written, messages + [f"error: {error}"], True)
+    return ExportOutcome(written, messages, False)
+
+
+def _run_jobs(jobs: list[tuple]):
+    """Yield each job's outcome in order; several sources are exported in parallel, one per core."""
+    if len(jobs) == 1:
+        yield export_source(*jobs[0])
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(len(jobs), os.cpu_count() or 1)
+    # Forkserver: the pool's workers fork their own export workers, which a threaded parent must not.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        futures = [pool.submit(export_source, *job) for job in jobs]
+        with click.progressbar(futures, label=f"Exporting {len(jobs)} articles", file=sys.stderr) as bar:
+            for future in bar:
+                yield future.result()
 
 
 @main.command("formats")

@@ -112,3 +112,26 @@ def test_exporting_pdf_and_epub_together_gives_the_epub_a_page_list(runner, tmp_
     result = runner.invoke(main, ["export", str(SAMPLE), "-f", "epub", "--page-list", "-o", str(tmp_path / "asked")])
     nav = etree.fromstring(zipfile.ZipFile(tmp_path / "asked" / f"{SLUG}.epub").read("EPUB/text/nav.xhtml"))
     assert nav.xpath("//*[@id='page-list']") and not (tmp_path / "asked" / f"{SLUG}.pdf").exists()
+
+
+def test_an_epub_only_export_never_imports_weasyprint(runner, tmp_path, monkeypatch):
+    # The export worker is forked from this process: with WeasyPrint made unimportable here, an
+    # EPUB export that reached for it would fail.
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    result = runner.invoke(main, ["export", str(SAMPLE), "-f", "epub", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["export", str(SAMPLE), "-f", "pdf", "-o", str(tmp_path)])
+    assert result.exit_code == 1 and "cannot be exported as PDF" in result.output
+
+
+def test_a_batch_reports_progress_and_writes_everything(runner, tmp_path):
+    sources = []
+    for number in range(4):
+        source = tmp_path / f"note-{number}.txt"
+        source.write_text(f"Note {number}\n\nText {number}.\n", encoding="utf-8")
+        sources.append(str(source))
+    result = runner.invoke(main, ["export", *sources, "-f", "pdf", "-f", "epub", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "Exporting 4 articles" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"note-{n}.{ext}" for n in range(4) for ext in ("pdf", "epub"))

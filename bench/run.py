@@ -1,0 +1,215 @@
+"""Measure Pressroom and pandoc on the same inputs in one run: medians, min-max, ratios, peak memory.
+
+Inputs: the sample article; a 200-chapter book of real prose made from Debian's debian-handbook
+(English HTML); a batch of 50 articles cut from the same book. Every command runs as a whole
+process, cold, as a user would run it; the warm server is `pressroom serve` on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from server import running_server  # noqa: E402
+
+HANDBOOK = Path("/usr/share/doc/debian-handbook/html/en-US")
+SAMPLE = ROOT / "content" / "28-banned-photos-smuggled-out-of-north-korea.txt"
+VENV_BIN = ROOT / ".venv" / "bin"
+CHAPTERS = 200
+BOOK_WORDS = 86_000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="pressroom-bench-"))
+    book = make_book(work / "book" / "handbook.md")
+    batch = make_batch(work / "batch", 50)
+    env = {**os.environ, "PATH": f"{VENV_BIN}:{os.environ['PATH']}"}
+    rows = []
+
+    def compare(label, ours, theirs, runs=args.runs, target=None):
+        mine, peak_mine = measure(ours, runs, env)
+        other, peak_other = measure(theirs, runs, env)
+        rows.append((label, mine, other, peak_mine, peak_other, target))
+
+    out = work / "out"
+    compare("sample -> EPUB (cold CLI)",
+            ["pressroom", "export", str(SAMPLE), "-f", "epub", "-o", str(out)],
+            ["pandoc", str(SAMPLE), "-f", "markdown", "-o", str(out / "p.epub"), "--metadata", "title=Sample"],
+            target=1.5)
+    compare("sample -> PDF (cold CLI; ours tagged, cover, TOC)",
+            ["pressroom", "export", str(SAMPLE), "-f", "pdf", "-o", str(out)],
+            ["pandoc", str(SAMPLE), "-f", "markdown", "-o", str(out / "p.pdf"), "--pdf-engine=weasyprint",
+             "--metadata", "title=Sample"], target=1.0)
+    compare(f"{CHAPTERS}-chapter book -> EPUB",
+            ["pressroom", "export", str(book), "-f", "epub", "--no-page-list", "-o", str(out)],
+            ["pandoc", str(book), "-o", str(out / "b.epub")], runs=max(3, args.runs // 2), target=1.0)
+    compare(f"{CHAPTERS}-chapter book -> PDF",
+            ["pressroom", "export", str(book), "-f", "pdf", "-o", str(out)],
+            ["pandoc", str(book), "-o", str(out / "b.pdf"), "--pdf-engine=weasyprint"],
+            runs=max(3, args.runs // 2), target=1.0)
+    html_book = out / "book.html"
+    subprocess.run(["pandoc", str(book), "-s", "-o", str(html_book)], check=True, env=env)
+    alone, peak_alone = measure(["weasyprint", str(html_book), str(out / "alone.pdf")], max(3, args.runs // 2), env)
+    ours_book = next(row for row in rows if row[0].endswith("book -> PDF"))
+    rows.append(("book -> PDF: WeasyPrint alone on pandoc's HTML", ours_book[1], alone, ours_book[3], peak_alone, 1.2))
+    articles = sorted(batch.glob("*.md"))
+    batch_ours, peak_batch = measure(["pressroom", "export", *map(str, articles), "-f", "pdf", "-f", "epub",
+                                      "-o", str(out / "batch")], 1, env)
+    started = time.perf_counter()
+    peak_pandoc = 0
+    for article in articles:
+        for suffix, extra in ((".epub", []), (".pdf", ["--pdf-engine=weasyprint"])):
+            _, peak = run(["pandoc", str(article), "-o", str(out / f"{article.stem}{suffix}"), *extra], env)
+            peak_pandoc = max(peak_pandoc, peak)
+    batch_pandoc = [time.perf_counter() - started]
+    rows.append((f"batch of {len(articles)} articles -> PDF + EPUB (one call vs {2 * len(articles)} calls)",
+                 batch_ours, batch_pandoc, peak_batch, peak_pandoc, 0.2))
+    server = measure_server(env)
+    print_table(rows, server, args.runs)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def run(command: list[str], env: dict) -> tuple[float, int]:
+    """Seconds and peak resident memory (KiB, largest process) of one whole command."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command[:3])}... failed: {process.stderr.read().decode()[-2000:]}")
+    process.stderr.close()
+    return elapsed, usage.ru_maxrss
+
+
+def measure(command: list[str], runs: int, env: dict) -> tuple[list[float], int]:
+    times, peak = [], 0
+    for _ in range(runs):
+        elapsed, rss = run(command, env)
+        times.append(elapsed)
+        peak = max(peak, rss)
+    return times, peak
+
+
+def measure_server(env: dict) -> dict[str, float]:
+    """First and cached PDF downloads of the sample from a running `pressroom serve`."""
+    content = Path(tempfile.mkdtemp(prefix="pressroom-bench-serve-"))
+    shutil.copy(SAMPLE, content / SAMPLE.name)
+    url_path = "/articles/28-banned-photos-smuggled-out-of-north-korea/download/pdf"
+    with running_server(content) as base:
+        def get(query: str) -> float:
+            started = time.perf_counter()
+            with urllib.request.urlopen(base + url_path + query, timeout=60) as response:
+                response.read()
+            return time.perf_counter() - started
+        get("?page_size=letter")  # the worker parent (forkserver) warms up: fonts, stylesheets, templates
+        first = [get(f"?page_size={size}&cover={cover}") for size in ("a4", "a5", "6x9") for cover in ("on", "off")]
+        cached = sorted(get("?page_size=a4&cover=on") for _ in range(100))
+    shutil.rmtree(content, ignore_errors=True)
+    return {"first": statistics.median(first), "first_max": max(first), "cached_p95": cached[94],
+            "cached_median": statistics.median(cached)}
+
+
+def make_book(target: Path) -> Path:
+    """A Markdown book of CHAPTERS chapters (the handbook's longest sections, in reading order),
+    each cut to the same word budget so that the whole has about BOOK_WORDS words."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    sections = list(handbook_sections())
+    longest = sorted(range(len(sections)), key=lambda i: -sum(len(p.split()) for p in sections[i][1]))[:CHAPTERS]
+    chosen = [sections[i] for i in sorted(longest)]
+    budget = max(range(100, 5000, 10), key=lambda cap: -abs(_total(chosen, cap) - BOOK_WORDS))
+    lines = ["---", "title: The Debian Administrator's Handbook (excerpts)",
+             "author: [Raphaël Hertzog, Roland Mas]", "lang: en", "date: 2022-09-22", "---", ""]
+    for title, paragraphs in chosen:
+        lines += [f"## {title}", ""] + [line for p in _cut(paragraphs, budget) for line in (p, "")]
+    target.write_text("\n".join(lines), encoding="utf-8")
+    return target
+
+
+def _cut(paragraphs: list[str], budget: int) -> list[str]:
+    """Whole paragraphs, up to `budget` words (at least one)."""
+    kept, count = [], 0
+    for paragraph in paragraphs:
+        if kept and count + len(paragraph.split()) > budget:
+            break
+        kept.append(paragraph)
+        count += len(paragraph.split())
+    return kept
+
+
+def _total(chapters, budget: int) -> int:
+    return sum(len(p.split()) for _, paragraphs in chapters for p in _cut(paragraphs, budget))
+
+
+def make_batch(folder: Path, count: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, (title, paragraphs) in enumerate(list(handbook_sections())[:count], start=1):
+        text = "\n\n".join(paragraphs[:12])
+        (folder / f"article-{number:02d}.md").write_text(f"---\ntitle: \"{title}\"\nlang: en\n---\n\n{text}\n",
+                                                        encoding="utf-8")
+    return folder
+
+
+def handbook_sections():
+    """(title, paragraphs) of every titled section (h2-h4) of the handbook with enough prose, in reading order."""
+    order = [a.get("href").split("#")[0] for a in lxml_html.parse(str(HANDBOOK / "index.html")).iter("a")
+             if a.get("href", "").endswith(".html")]
+    seen = set()
+    for name in order:
+        if name in seen or name == "index.html" or not (HANDBOOK / name).exists():
+            continue
+        seen.add(name)
+        page = lxml_html.parse(str(HANDBOOK / name)).getroot()
+        title, paragraphs = None, []
+        # Publican (DocBook) writes paragraphs as <div class="para">.
+        for element in page.xpath("//h1|//h2|//h3|//h4|//div[@class='para']"):
+            text = " ".join(element.text_content().split())
+            if element.tag != "div":
+                if title and len(paragraphs) >= 2:
+                    yield title, paragraphs
+                title, paragraphs = text, []
+            elif len(text.split()) > 12:
+                paragraphs.append(_markdown_safe(text))
+        if title and len(paragraphs) >= 2:
+            yield title, paragraphs
+
+
+def _markdown_safe(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+
+
+def print_table(rows, server, runs) -> None:
+    print(f"\nPressroom benchmark ({os.cpu_count()} cores; medians of {runs} runs unless noted; whole processes)\n")
+    print(f"| work | Pressroom s (min-max) | other s (min-max) | ratio | target | peak MiB ours / other |")
+    print("|---|---|---|---|---|---|")
+    for label, ours, other, peak_ours, peak_other, target in rows:
+        ratio = statistics.median(ours) / statistics.median(other)
+        met = "met" if target is None or ratio <= target else "NOT met"
+        print(f"| {label} | {statistics.median(ours):.3f} ({min(ours):.3f}-{max(ours):.3f}) "
+              f"| {statistics.median(other):.3f} ({min(other):.3f}-{max(other):.3f}) | {ratio:.2f} "
+              f"| <= {target} ({met}) | {peak_ours / 1024:.0f} / {peak_other / 1024:.0f} |")
+    print(f"\nWarm server (sample PDF): first download median {server['first']:.3f} s "
+          f"(max {server['first_max']:.3f} s; target < 0.2 s), cached download p95 "
+          f"{server['cached_p95'] * 1000:.1f} ms (median {server['cached_median'] * 1000:.1f} ms; target < 10 ms)")
+    print("Memory row 'WeasyPrint alone' compares peak memory (target ours <= 1.2 x WeasyPrint's);"
+          " its time ratio is shown for reference.")
+
+
+if __name__ == "__main__":
+    main()
