@@ -103,3 +103,7 @@ class Exporter(ABC):
     @abstractmethod
     def export(self, article: Article, options: ExportOptions) -> bytes:
         """The edition's bytes, or ExportFailed with the reason."""
+
+    def prepare(self, options: ExportOptions) -> None:
+        """Load what every export needs (engines, fonts) before export workers are forked, so that
+        each inherits it instead of loading it again. Optional."""

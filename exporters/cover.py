@@ -19,6 +19,22 @@ EPUB_COVER_SIZE = (1600, 2400)
 
 def cover_png(article: Article, size: tuple[int, int] = EPUB_COVER_SIZE) -> bytes:
     """A PNG cover of `size` pixels; the same article and size always give the same bytes."""
+    buffer = io.BytesIO()
+    # Four colours and their anti-aliased edges: a 64-colour palette keeps the file small and fast to write.
+    cover_image(article, size).quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(
+        buffer, format="PNG", compress_level=6)
+    return buffer.getvalue()
+
+
+def cover_jpeg(article: Article, size: tuple[int, int]) -> bytes:
+    """The same cover as a JPEG, which a PDF embeds as it is (a PNG would be decoded and re-encoded)."""
+    buffer = io.BytesIO()
+    cover_image(article, size).save(buffer, format="JPEG", quality=92, optimize=False, subsampling=0)
+    return buffer.getvalue()
+
+
+def cover_image(article: Article, size: tuple[int, int]) -> Image.Image:
+    """The cover drawn at `size` pixels."""
     width, height = size
     image = Image.new("RGB", size, BACKGROUND)
     draw = ImageDraw.Draw(image)
@@ -40,9 +56,7 @@ def cover_png(article: Article, size: tuple[int, int] = EPUB_COVER_SIZE) -> byte
             draw.text((margin, y), line, font=font, fill=colour)
             y += line_height
         y += round(line_height * 0.6)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    return image
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, font_name: str, size: int, width: int, room: int):

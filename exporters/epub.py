@@ -36,6 +36,10 @@ class EpubExporter(Exporter):
     media_type = "application/epub+zip"
     extension = "epub"
 
+    def prepare(self, options: ExportOptions) -> None:
+        if options.page_list:
+            PdfExporter().prepare(options)
+
     def export(self, article: Article, options: ExportOptions) -> bytes:
         starts = PdfExporter().page_starts(article, options) if options.page_list else ()
         book = self.build_package(article, options, bool(starts))

@@ -26,7 +26,7 @@ class ArticleURLFetcher(URLFetcher):
     """
 
     def __init__(self, allowed_files: frozenset[Path] = frozenset(),
-                 generated: Mapping[str, bytes] | None = None) -> None:
+                 generated: Mapping[str, tuple[str, bytes]] | None = None) -> None:
         super().__init__(allowed_protocols={"file"}, allow_redirects=False, fail_on_errors=False, timeout=1)
         self._allowed_files = frozenset(path.resolve() for path in allowed_files)
         self._generated = dict(generated or {})
@@ -35,7 +35,8 @@ class ArticleURLFetcher(URLFetcher):
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         if url in self._generated:
-            return URLFetcherResponse(url, body=self._generated[url], headers={"Content-Type": "image/png"})
+            media_type, body = self._generated[url]
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": media_type})
         path = self._local_path(url)
         if path is None:
             self.refused.append(url)

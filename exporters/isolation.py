@@ -29,6 +29,11 @@ class ExportLimits:
 
 def export_isolated(exporter: Exporter, article: Article, options: ExportOptions, limits: ExportLimits) -> bytes:
     """`exporter.export(article, options)` in a worker process, within `limits`."""
+    if limits.start_method == "fork":
+        try:
+            exporter.prepare(options)  # loaded once here, inherited by every worker
+        except Exception:  # the worker meets the same problem and reports it properly
+            LOGGER.debug("preparing the %s exporter failed", exporter.name, exc_info=True)
     context = multiprocessing.get_context(limits.start_method)
     receiver, sender = context.Pipe(duplex=False)
     known = LAYOUTS.entries_for(article.digest)

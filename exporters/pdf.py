@@ -12,12 +12,12 @@ from markupsafe import Markup, escape
 
 from articles import Article
 from exporters.base import ExportFailed, Exporter, ExportOptions
-from exporters.cover import cover_png
+from exporters.cover import cover_jpeg
 from exporters.editions import cover_alt_text, edition_date
 from exporters.pagination import LAYOUTS, PageStart, page_starts
 from exporters.rendering import TEMPLATES_DIR, read_template_file, render
 
-GENERATED_COVER_URL = "pressroom-generated:cover.png"
+GENERATED_COVER_URL = "pressroom-generated:cover.jpg"
 COVER_DPI = 200
 
 
@@ -45,6 +45,9 @@ class PdfExporter(Exporter):
     media_type = "application/pdf"
     extension = "pdf"
 
+    def prepare(self, options: ExportOptions) -> None:
+        warm_up()
+
     def export(self, article: Article, options: ExportOptions) -> bytes:
         return self.render(article, options).write_pdf(
             pdf_variant=options.pdf_variant,
@@ -66,7 +69,7 @@ class PdfExporter(Exporter):
             else:
                 geometry = PAGE_GEOMETRY[options.page_size]
                 size = (round(geometry.width * COVER_DPI), round(geometry.height * COVER_DPI))
-                generated[GENERATED_COVER_URL] = cover_png(article, size)
+                generated[GENERATED_COVER_URL] = ("image/jpeg", cover_jpeg(article, size))
                 cover_src = GENERATED_COVER_URL
         fetcher = ArticleURLFetcher(frozenset(asset.path for asset in article.assets), generated)
         document = render("pdf/book.html.jinja", fragment=_footnotes_in_place(article), article=article,
