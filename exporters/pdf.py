@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -141,6 +142,9 @@ def warm_up() -> None:
 def _font_config():
     from weasyprint.text.fonts import FontConfiguration
 
+    # Let it go while the interpreter is whole: its finaliser fails during shutdown otherwise.
+    atexit.register(_stylesheets.cache_clear)
+    atexit.register(_font_config.cache_clear)
     return FontConfiguration()
 
 

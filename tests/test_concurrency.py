@@ -3,10 +3,13 @@ or partial response, and the app answers throughout."""
 
 from __future__ import annotations
 
+import http.cookiejar
+import re
 import shutil
 import statistics
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,6 +20,7 @@ from server import running_server
 
 SLUG = "28-banned-photos-smuggled-out-of-north-korea"
 REQUESTS = 120
+PASTES = 16
 
 
 @pytest.fixture
@@ -39,6 +43,26 @@ def fetch(url: str) -> tuple[int, bytes, float]:
         return error.code, error.read(), time.monotonic() - started
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def add_by_paste(base: str, number: int) -> tuple[int, str, float]:
+    """Paste article `number` through the form, as a browser would (session cookie, CSRF token)."""
+    started = time.monotonic()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect)
+    with opener.open(base + "/add", timeout=60) as response:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', response.read().decode()).group(1)
+    form = urllib.parse.urlencode({"csrf_token": token, "source": "paste", "kind": "txt",
+                                   "text": f"Parallel note {number}\n\nWritten by client {number}.\n"}).encode()
+    try:
+        opener.open(base + "/add", data=form, timeout=60)
+        return 200, "", time.monotonic() - started
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location", ""), time.monotonic() - started
+
+
 def test_parallel_downloads_are_right_and_the_app_keeps_answering(content_with_a_pathological_article):
     with running_server(content_with_a_pathological_article, PRESSROOM_EXPORT_SECONDS="4") as base:
         downloads = [f"{base}/articles/{SLUG}/download/{name}?page_size={size}"
@@ -48,7 +72,16 @@ def test_parallel_downloads_are_right_and_the_app_keeps_answering(content_with_a
         slow = [f"{base}/articles/endless/download/pdf", f"{base}/articles/endless/download/pdf?page_size=a5"]
         urls = slow + [(downloads + pages)[i % (len(downloads) + len(pages))] for i in range(REQUESTS)]
         with ThreadPoolExecutor(max_workers=12) as pool:
+            pastes = [pool.submit(add_by_paste, base, number) for number in range(PASTES)]
             results = list(pool.map(fetch, urls))
+            added = [future.result() for future in pastes]
+        locations = [location for _, location, _ in added]
+        assert [status for status, _, _ in added] == [303] * PASTES
+        assert len(set(locations)) == PASTES
+        for location in locations:
+            page = fetch(base + location)[1].decode()
+            number = re.search(r"Parallel note (\d+)", page).group(1)
+            assert f"Written by client {number}." in page and page.count("Written by client") == 1
 
     slow_results, results = results[:2], results[2:]
     for status, body, _ in slow_results:
@@ -59,5 +92,6 @@ def test_parallel_downloads_are_right_and_the_app_keeps_answering(content_with_a
     assert wrong == []
     latencies = sorted(elapsed for _, _, elapsed in results)
     p95 = latencies[int(len(latencies) * 0.95)]
-    print(f"\n{len(results)} requests, 0 wrong; latency median {statistics.median(latencies):.3f} s, "
-          f"p95 {p95:.3f} s, max {latencies[-1]:.3f} s; the 2 pathological exports stopped with 422")
+    print(f"\n{len(results)} downloads and {PASTES} pasted articles in parallel, 0 wrong; download latency "
+          f"median {statistics.median(latencies):.3f} s, p95 {p95:.3f} s, max {latencies[-1]:.3f} s; "
+          f"the 2 pathological exports stopped with 422")
