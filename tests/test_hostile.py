@@ -267,3 +267,15 @@ def test_slugs_cannot_traverse(tmp_path):
     for name in ("../../etc/passwd.md", "..md", "/absolute/x.md", "CON.md", "a b\x00c.md", "ünïcødé.md"):
         slug = slug_for(Path(name))
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug), (name, slug)
+
+
+def test_deep_nesting_is_flattened_not_fatal(tmp_path):
+    source = tmp_path / "deep.md"
+    source.write_text("# Deep\n\n" + "> " * 5000 + "quoted\n\n" + "- " * 3000 + "listed\n\n"
+                      + "<div>" * 5000 + "boxed" + "</div>" * 5000 + "\n", encoding="utf-8")
+    article = read_article(source)
+    for name in FORMATS:
+        assert export(article, name)
+    path = tmp_path / "deep.epub"
+    path.write_bytes(export(article, "epub"))
+    assert epubcheck_messages(path) == []

@@ -177,7 +177,9 @@ def test_footnotes_sit_on_the_page_that_cites_them(rich_pdf):
 
 
 def test_metadata_has_subject_and_keywords(rich_pdf):
-    info = PdfReader(rich_pdf).metadata
+    reader = PdfReader(rich_pdf)
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    info = reader.metadata
     assert info["/Subject"] == "Notes, photographs and a tide table from a week at the harbour."
     assert info["/Keywords"] == "harbours, fishing"
     assert info["/CreationDate"] == "D:20240301000000Z"
