@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import resource
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from articles import Article, PressroomError
 from exporters.base import ExportFailed, Exporter, ExportOptions
@@ -22,8 +22,9 @@ class ExportLimits:
     """How long and how much memory one export may take; `start_method` is how workers start:
     "fork" for single-threaded callers (the CLI), "forkserver" for threaded servers."""
 
-    seconds: float = float(os.environ.get("PRESSROOM_EXPORT_SECONDS", 120))
-    memory_bytes: int = int(os.environ.get("PRESSROOM_EXPORT_MEMORY_MB", 3072)) * 1024 * 1024
+    seconds: float = field(default_factory=lambda: float(os.environ.get("PRESSROOM_EXPORT_SECONDS", 120)))
+    memory_bytes: int = field(
+        default_factory=lambda: int(os.environ.get("PRESSROOM_EXPORT_MEMORY_MB", 3072)) * 1024 * 1024)
     start_method: str = "fork"
 
 
