@@ -90,6 +90,14 @@ def export_source(source: Path, chosen: list[str], output_dir: Path, options, st
     return ExportOutcome(written, messages, False)
 
 
+def _warm_worker(chosen: list[str], options) -> None:
+    """Fill the print engine's caches once in each batch worker; its export workers fork from it warm."""
+    if "pdf" in chosen or options.page_list:
+        from exporters.pdf import warm_up
+
+        warm_up(full=True)
+
+
 def _run_jobs(jobs: list[tuple]):
     """Yield each job's outcome in order; several sources are exported in parallel, one per core."""
     if len(jobs) == 1:
@@ -100,7 +108,8 @@ def _run_jobs(jobs: list[tuple]):
 
     workers = min(len(jobs), os.cpu_count() or 1)
     # Forkserver: the pool's workers fork their own export workers, which a threaded parent must not.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"),
+                             initializer=_warm_worker, initargs=(jobs[0][1], jobs[0][3])) as pool:
         futures = [pool.submit(export_source, *job) for job in jobs]
         with click.progressbar(futures, label=f"Exporting {len(jobs)} articles", file=sys.stderr) as bar:
             for future in bar:

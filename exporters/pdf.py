@@ -6,6 +6,7 @@ import atexit
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -132,10 +133,31 @@ def _inline(html: str) -> str:
     return html.replace("</p>\n<p>", " ").replace("</p><p>", " ").replace("<p>", "").replace("</p>", "")
 
 
-def warm_up() -> None:
-    """Import WeasyPrint and parse the fonts and stylesheets of every page size now, not on first use."""
+WARM_UP_ARTICLE = """# Warming up
+
+Plain, *italic*, **bold** and `code` text, hyphenated and justified across lines long enough to
+need it.[^1]
+
+## A section
+
+[^1]: A note.
+"""
+
+
+def warm_up(full: bool = False) -> None:
+    """Import WeasyPrint and parse the fonts and stylesheets of every page size now, not on first use.
+
+    `full` also lays out and writes a small article, which fills WeasyPrint's and Pango's caches
+    (fonts, shaping, hyphenation): worth it where many workers are forked from this process.
+    """
     for page_size in PAGE_GEOMETRY:
         _stylesheets(page_size)
+    if full:
+        from articles import read_article_bytes
+
+        article = read_article_bytes(Path("warm-up.md"), WARM_UP_ARTICLE.encode())
+        PdfExporter().export(article, ExportOptions())
+        LAYOUTS.clear()
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,6 @@ worker starts with WeasyPrint imported, the fonts and stylesheets parsed and the
 from exporters import epub, html, pdf  # noqa: F401  (imported for their side effect: loaded modules)
 from exporters.rendering import environment
 
-pdf.warm_up()
+pdf.warm_up(full=True)
 for template in ("pdf/book.html.jinja", "epub/chapter.xhtml.jinja", "html/article.html.jinja"):
     environment().get_template(template)
