@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)  # Debian splits venv out
 command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)     # pdfinfo, pdffonts, pdftotext, pdftoppm
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)  # EPUBCheck runs on Java
