@@ -279,3 +279,13 @@ def test_deep_nesting_is_flattened_not_fatal(tmp_path):
     path = tmp_path / "deep.epub"
     path.write_bytes(export(article, "epub"))
     assert epubcheck_messages(path) == []
+
+
+def test_an_image_symlinked_out_of_the_folder_is_refused(tmp_path, secret_files):
+    folder = tmp_path / "article"
+    folder.mkdir()
+    (folder / "innocent.png").symlink_to(CANARY_DIR / "secret.png")
+    source = folder / "x.md"
+    source.write_text("# T\n\n![looks local](innocent.png)\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="lies outside the article's folder"):
+        read_article(source)
