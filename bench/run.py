@@ -196,7 +196,7 @@ def _markdown_safe(text: str) -> str:
 
 def print_table(rows, server, runs) -> None:
     print(f"\nPressroom benchmark ({os.cpu_count()} cores; medians of {runs} runs unless noted; whole processes)\n")
-    print(f"| work | Pressroom s (min-max) | other s (min-max) | ratio | target | peak MiB ours / other |")
+    print("| work | Pressroom s (min-max) | other s (min-max) | ratio | target | peak MiB ours / other |")
     print("|---|---|---|---|---|---|")
     for label, ours, other, peak_ours, peak_other, target in rows:
         ratio = statistics.median(ours) / statistics.median(other)

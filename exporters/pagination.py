@@ -160,10 +160,10 @@ def _insert_at(block, offset: int, marker) -> None:
         if remaining <= len(text):
             before, after = text[:remaining], text[remaining:]
             if attribute == "text":
-                setattr(node, "text", before)
+                node.text = before
                 node.insert(0, marker)
             else:
-                setattr(node, "tail", before)
+                node.tail = before
                 node.addnext(marker)
             marker.tail = after
             return

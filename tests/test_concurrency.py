@@ -87,7 +87,7 @@ def test_parallel_downloads_are_right_and_the_app_keeps_answering(content_with_a
     for status, body, _ in slow_results:
         assert status == 422
         assert b"this article cannot be exported as PDF: it took longer than 4 seconds" in body
-    wrong = [url for url, (status, body, _) in zip(urls[2:], results)
+    wrong = [url for url, (status, body, _) in zip(urls[2:], results, strict=True)
              if status != 200 or (url in expected and body != expected[url])]
     assert wrong == []
     latencies = sorted(elapsed for _, _, elapsed in results)

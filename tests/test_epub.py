@@ -198,7 +198,7 @@ def test_each_page_break_sits_where_that_pdf_page_begins(paginated):
     book = zipfile.ZipFile(paginated / "book.epub")
     body_pages = printed_body_pages(paginated / "book.pdf")
     links = xml(book, "EPUB/text/nav.xhtml").findall(".//x:nav[@epub:type='page-list']//x:a", NS)
-    for link, page_text in zip(links, body_pages):
+    for link, page_text in zip(links, body_pages, strict=True):
         file_name, anchor = link.get("href").split("#")
         chapter = xml(book, f"EPUB/text/{file_name}")
         marker = chapter.find(f".//*[@id='{anchor}']", NS)

@@ -43,7 +43,7 @@ def test_each_item_is_its_paragraph_split_at_the_first_sentence(sample):
     paragraphs = [p for p in SAMPLE.read_text(encoding="utf-8").split("\n\n") if p.strip()]
     items = [p.strip("\n") for p in paragraphs if re.match(r"\d+\.\s", p.strip("\n"))]
     assert len(items) == 4
-    for section, paragraph in zip(sample.sections[1:], items):
+    for section, paragraph in zip(sample.sections[1:], items, strict=True):
         body = html.unescape(section.html.removeprefix("<p>").removesuffix("</p>"))
         pattern = rf"{section.number}\.\s+{re.escape(section.title)}\s+{re.escape(body)}"
         assert re.fullmatch(pattern, paragraph), section.id
