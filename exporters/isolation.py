@@ -3,6 +3,7 @@ article is stopped with a clear error while the caller (a CLI run, a web server)
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import multiprocessing
 import os
@@ -63,6 +64,8 @@ def export_isolated(exporter: Exporter, article: Article, options: ExportOptions
 
 def _work(sender, exporter, article, options, memory_bytes, known) -> None:
     """The worker: limit memory, export, send ("done", bytes, layouts) or ("failed", message, layouts)."""
+    # Engines in C may crash when memory runs out; the parent reports that, so no dump from here.
+    faulthandler.disable()
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
