@@ -20,7 +20,7 @@ from server import running_server
 
 SLUG = "28-banned-photos-smuggled-out-of-north-korea"
 REQUESTS = 120
-PASTES = 16
+ADDITIONS = 16
 
 
 @pytest.fixture
@@ -49,15 +49,25 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def add_by_paste(base: str, number: int) -> tuple[int, str, float]:
-    """Paste article `number` through the form, as a browser would (session cookie, CSRF token)."""
+    """Add article `number` through the forms, as a browser would (session cookie, CSRF token)."""
     started = time.monotonic()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect)
     with opener.open(base + "/add", timeout=60) as response:
         token = re.search(r'name="csrf_token" value="([^"]+)"', response.read().decode()).group(1)
-    form = urllib.parse.urlencode({"csrf_token": token, "source": "paste", "kind": "txt",
-                                   "text": f"Parallel note {number}\n\nWritten by client {number}.\n"}).encode()
+    text = f"Parallel note {number}\n\nWritten by client {number}.\n"
+    if number % 2:  # half paste the text, half upload it as a file (multipart), as the two forms do
+        boundary = f"pressroom-{number}"
+        body = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+                       for name, value in (("csrf_token", token), ("source", "upload")))
+        body += (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="note {number}.txt"\r\n'
+                 f"Content-Type: text/plain\r\n\r\n{text}\r\n--{boundary}--\r\n")
+        request = urllib.request.Request(base + "/add", data=body.encode(),
+                                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    else:
+        form = {"csrf_token": token, "source": "paste", "kind": "txt", "text": text}
+        request = urllib.request.Request(base + "/add", data=urllib.parse.urlencode(form).encode())
     try:
-        opener.open(base + "/add", data=form, timeout=60)
+        opener.open(request, timeout=60)
         return 200, "", time.monotonic() - started
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Location", ""), time.monotonic() - started
@@ -72,12 +82,12 @@ def test_parallel_downloads_are_right_and_the_app_keeps_answering(content_with_a
         slow = [f"{base}/articles/endless/download/pdf", f"{base}/articles/endless/download/pdf?page_size=a5"]
         urls = slow + [(downloads + pages)[i % (len(downloads) + len(pages))] for i in range(REQUESTS)]
         with ThreadPoolExecutor(max_workers=12) as pool:
-            pastes = [pool.submit(add_by_paste, base, number) for number in range(PASTES)]
+            pastes = [pool.submit(add_by_paste, base, number) for number in range(ADDITIONS)]
             results = list(pool.map(fetch, urls))
             added = [future.result() for future in pastes]
         locations = [location for _, location, _ in added]
-        assert [status for status, _, _ in added] == [303] * PASTES
-        assert len(set(locations)) == PASTES
+        assert [status for status, _, _ in added] == [303] * ADDITIONS
+        assert len(set(locations)) == ADDITIONS
         for location in locations:
             page = fetch(base + location)[1].decode()
             number = re.search(r"Parallel note (\d+)", page).group(1)
@@ -92,6 +102,6 @@ def test_parallel_downloads_are_right_and_the_app_keeps_answering(content_with_a
     assert wrong == []
     latencies = sorted(elapsed for _, _, elapsed in results)
     p95 = latencies[int(len(latencies) * 0.95)]
-    print(f"\n{len(results)} downloads and {PASTES} pasted articles in parallel, 0 wrong; download latency "
+    print(f"\n{len(results)} downloads and {ADDITIONS} added articles (pasted and uploaded) in parallel, 0 wrong; download latency "
           f"median {statistics.median(latencies):.3f} s, p95 {p95:.3f} s, max {latencies[-1]:.3f} s; "
           f"the 2 pathological exports stopped with 422")
