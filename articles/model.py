@@ -66,7 +66,6 @@ class Section:
     title: str
     html: str
     number: int | None = None
-    level: int = 1
     footnotes: tuple[Footnote, ...] = ()
 
     @property
