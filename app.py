@@ -15,15 +15,15 @@ from pathlib import Path, PurePosixPath
 from flask import Flask, Response, abort, redirect, render_template, request, send_from_directory, session, url_for
 from werkzeug.exceptions import HTTPException
 
-from articles import Article, ContentError, Library, PressroomError
-from articles.library import UploadedFile
-from downloads import content_disposition
-from exporters import ExportLimits, ExportOptions, export, load_exporters
-from exporters.base import PAGE_SIZES, PDF_VARIANTS, OptionError, UnknownFormat
-from exporters.html import render_reading_view
-from exporters.pdf import PdfExporter
-from exporters.rendering import TEMPLATES_DIR
-from web_support import ExportCache, csrf_token, csrf_valid, secret_key
+from .articles import Article, ContentError, Library, PressroomError
+from .articles.library import UploadedFile
+from .downloads import content_disposition
+from .exporters import ExportLimits, ExportOptions, export, load_exporters
+from .exporters.base import PAGE_SIZES, PDF_VARIANTS, OptionError, UnknownFormat
+from .exporters.html import render_reading_view
+from .exporters.pdf import PdfExporter
+from .exporters.rendering import TEMPLATES_DIR
+from .web_support import ExportCache, csrf_token, csrf_valid, secret_key
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
 # Only these template folders hold files a browser may fetch (stylesheets, script and fonts).
@@ -37,7 +37,7 @@ VIEWS = ("reading", "print", "ebook")
 def create_app(config: dict | None = None) -> Flask:
     """The application factory; `CONTENT_DIR` picks the folder of articles."""
     # Exports run in workers forked from one warm process (the server's threads make plain fork unsafe).
-    multiprocessing.get_context("forkserver").set_forkserver_preload(["exporters.preload"])
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["pressroom.exporters.preload"])
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=None)
     # Flask escapes only templates named *.html; ours are *.html.jinja, so escape everything.
     app.jinja_env.autoescape = True
@@ -177,7 +177,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.get("/articles/<slug>/check/<format_name>")
     def check(slug: str, format_name: str):
-        from exporters.checks import check_epub, check_pdf
+        from .exporters.checks import check_epub, check_pdf
 
         checks = {"pdf": check_pdf, "epub": check_epub}
         if format_name not in checks:

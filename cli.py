@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from articles import Library, PressroomError, read_article
-from exporters.base import PAGE_SIZES, PDF_VARIANTS
+from .articles import Library, PressroomError, read_article
+from .exporters.base import PAGE_SIZES, PDF_VARIANTS
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -37,7 +37,7 @@ def main() -> None:
 def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_dir: Path,
                    page_size: str, pdf_variant: str, cover: bool, strict: bool, page_list: bool | None) -> None:
     """Write DIR/<slug>.<ext> for every SOURCE and format."""
-    from exporters import ExportOptions, UnknownFormat, load_exporters
+    from .exporters import ExportOptions, UnknownFormat, load_exporters
 
     exporters = load_exporters()
     unknown = [name for name in formats if name not in exporters]
@@ -71,7 +71,7 @@ class ExportOutcome:
 
 def export_source(source: Path, chosen: list[str], output_dir: Path, options, strict: bool) -> ExportOutcome:
     """Read one source and write each chosen edition of it (the PDF first, so the EPUB reuses its layout)."""
-    from exporters import export, load_exporters
+    from .exporters import export, load_exporters
 
     exporters = load_exporters()
     written: list[Path] = []
@@ -93,7 +93,7 @@ def export_source(source: Path, chosen: list[str], output_dir: Path, options, st
 def _warm_worker(chosen: list[str], options) -> None:
     """Fill the print engine's caches once in each batch worker; its export workers fork from it warm."""
     if "pdf" in chosen or options.page_list:
-        from exporters.pdf import warm_up
+        from .exporters.pdf import warm_up
 
         warm_up(full=True)
 
@@ -119,7 +119,7 @@ def _run_jobs(jobs: list[tuple]):
 @main.command("formats")
 def formats_command() -> None:
     """List the registered exporters."""
-    from exporters import load_exporters
+    from .exporters import load_exporters
 
     for name, exporter in load_exporters().items():
         click.echo(f"{name}\t{exporter.label}\t.{exporter.extension}\t{exporter.media_type}")
@@ -149,7 +149,7 @@ def serve_command(host: str, port: int, content_dir: Path) -> None:
     """Serve the web UI with waitress (a production WSGI server)."""
     import waitress
 
-    from app import create_app
+    from .app import create_app
 
     app = create_app({"CONTENT_DIR": str(content_dir)})
     click.echo(f"Pressroom is serving {content_dir} on http://{host}:{port}/ (Ctrl+C stops it)")

@@ -1,9 +1,9 @@
 """The article model, its readers and the content library; knows nothing of any output format."""
 
-from articles.errors import ContentError, PressroomError
-from articles.library import Library
-from articles.model import Article, Asset, Author, Footnote, Metadata, Section
-from articles.readers import read_article, read_article_bytes
+from .errors import ContentError, PressroomError
+from .library import Library
+from .model import Article, Asset, Author, Footnote, Metadata, Section
+from .readers import read_article, read_article_bytes
 
 __all__ = [
     "Article",

@@ -7,7 +7,7 @@ import stat
 import zipfile
 from pathlib import PurePosixPath
 
-from articles.errors import ContentError
+from .errors import ContentError
 
 MAX_ZIP_ENTRIES = 200
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -16,7 +16,7 @@ MAX_RATIO = 200  # an entry that inflates more than this is a zip bomb
 
 def unzip_upload(name: str, data: bytes):
     """The files of the zip as UploadedFile; a single top folder (as zip tools make) is dropped."""
-    from articles.library import UploadedFile, safe_upload_name
+    from .library import UploadedFile, safe_upload_name
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

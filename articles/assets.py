@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from articles.errors import ContentError
-from articles.model import Asset
+from .errors import ContentError
+from .model import Asset
 
 MAX_ASSET_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000

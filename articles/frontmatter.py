@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from articles.errors import ContentError
-from articles.model import Author
+from .errors import ContentError
+from .model import Author
 
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 _FENCE = re.compile(r"^---[ \t]*$")

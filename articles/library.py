@@ -8,9 +8,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from articles.errors import ContentError
-from articles.model import Article
-from articles.readers import read_article, referenced_files, slug_for, supported_extensions
+from .errors import ContentError
+from .model import Article
+from .readers import read_article, referenced_files, slug_for, supported_extensions
 
 MAX_UPLOAD_FILES = 200
 
@@ -155,7 +155,7 @@ def _free_slug(slug: str, taken: set[str]) -> str:
 
 def _unpacked(files: list[UploadedFile]) -> list[UploadedFile]:
     """The files of the upload, a `.zip` opened (safely) in place of itself; names made safe."""
-    from articles.archives import unzip_upload
+    from .archives import unzip_upload
 
     unpacked: list[UploadedFile] = []
     for upload in files:

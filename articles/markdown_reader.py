@@ -11,11 +11,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from articles.errors import ContentError
-from articles.frontmatter import metadata_fields, parse_front_matter, split_front_matter
-from articles.model import Footnote, Metadata, Section
-from articles.reading import ReadResult
-from articles.sanitize import removed_markup, sanitize_html
+from .errors import ContentError
+from .frontmatter import metadata_fields, parse_front_matter, split_front_matter
+from .model import Footnote, Metadata, Section
+from .reading import ReadResult
+from .sanitize import removed_markup, sanitize_html
 
 SECTION_TAGS = ("h1", "h2")
 

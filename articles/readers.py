@@ -6,11 +6,11 @@ import hashlib
 import re
 from pathlib import Path
 
-from articles.assets import load_asset
-from articles.errors import ContentError
-from articles.markdown_reader import MarkdownReader
-from articles.model import Article
-from articles.text_reader import TextReader
+from .assets import load_asset
+from .errors import ContentError
+from .markdown_reader import MarkdownReader
+from .model import Article
+from .text_reader import TextReader
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 MAX_SECTIONS = 2000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from articles.model import Metadata, Section
+from .model import Metadata, Section
 
 
 @dataclass(frozen=True)

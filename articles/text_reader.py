@@ -6,9 +6,9 @@ import html
 import re
 from pathlib import Path
 
-from articles.errors import ContentError
-from articles.model import Metadata, Section
-from articles.reading import ReadResult
+from .errors import ContentError
+from .model import Metadata, Section
+from .reading import ReadResult
 
 # "\s" in a str pattern includes the no-break space the sample puts after "1."
 _ITEM = re.compile(r"(\d{1,4})\.\s+(?=\S)")

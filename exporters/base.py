@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
-from articles import Article, PressroomError
+from ..articles import Article, PressroomError
 
 PAGE_SIZES = {
     # name: label; each size's page geometry lives in exporters/pdf.py

@@ -7,8 +7,8 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from articles import Article
-from exporters.rendering import FONTS_DIR
+from ..articles import Article
+from .rendering import FONTS_DIR
 
 BACKGROUND = (30, 42, 54)
 RULE = (217, 162, 91)

@@ -6,7 +6,7 @@ import datetime
 import os
 import uuid
 
-from articles import Article
+from ..articles import Article
 
 # The date of an article with none, when SOURCE_DATE_EPOCH is not set either: fixed, never "now",
 # so that the same input always gives the same bytes.

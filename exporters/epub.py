@@ -11,14 +11,14 @@ from functools import partial
 from ebooklib import epub
 from lxml import etree
 
-from articles import Article, Section
-from exporters.base import PAGE_SIZES, ExportFailed, Exporter, ExportOptions
-from exporters.cover import cover_png
-from exporters.editions import cover_alt_text, edition_date, edition_identifier
-from exporters.pagination import PageStart, insert_page_breaks, page_anchor
-from exporters.pdf import PdfExporter
-from exporters.rendering import read_template_file, render
-from exporters.xhtml import to_xhtml
+from ..articles import Article, Section
+from .base import PAGE_SIZES, ExportFailed, Exporter, ExportOptions
+from .cover import cover_png
+from .editions import cover_alt_text, edition_date, edition_identifier
+from .pagination import PageStart, insert_page_breaks, page_anchor
+from .pdf import PdfExporter
+from .rendering import read_template_file, render
+from .xhtml import to_xhtml
 
 XHTML = "application/xhtml+xml"
 _UNDESCRIBED_IMAGE = re.compile(r'<img\b(?![^>]*\balt="[^"]+")[^>]*>')

@@ -10,7 +10,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from exporters.rendering import TEMPLATES_DIR
+from .rendering import TEMPLATES_DIR
 
 
 class RefusedResource(ValueError):
@@ -26,11 +26,11 @@ class ArticleURLFetcher(URLFetcher):
     """
 
     def __init__(self, allowed_files: frozenset[Path] = frozenset(),
-                 generated: Mapping[str, tuple[str, bytes]] | None = None) -> None:
+                 generated: Mapping[str, tuple[str, bytes]] | None = None, templates: Path = TEMPLATES_DIR) -> None:
         super().__init__(allowed_protocols={"file"}, allow_redirects=False, fail_on_errors=False, timeout=1)
         self._allowed_files = frozenset(path.resolve() for path in allowed_files)
         self._generated = dict(generated or {})
-        self._templates = TEMPLATES_DIR.resolve()
+        self._templates = templates.resolve()
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:

@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
-from articles import Article
-from exporters.base import Exporter, ExportOptions
-from exporters.rendering import read_template_file, render
+from ..articles import Article
+from .base import Exporter, ExportOptions
+from .rendering import read_template_file, render
 
 _SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
 

@@ -11,9 +11,9 @@ import resource
 import traceback
 from dataclasses import dataclass, field
 
-from articles import Article, PressroomError
-from exporters.base import ExportFailed, Exporter, ExportOptions
-from exporters.pagination import LAYOUTS
+from ..articles import Article, PressroomError
+from .base import ExportFailed, Exporter, ExportOptions
+from .pagination import LAYOUTS
 
 LOGGER = logging.getLogger("pressroom")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from exporters.xhtml import EPUB_NAMESPACE
+from .xhtml import EPUB_NAMESPACE
 
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 

@@ -12,12 +12,12 @@ from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup, escape
 
-from articles import Article
-from exporters.base import ExportFailed, Exporter, ExportOptions
-from exporters.cover import cover_jpeg
-from exporters.editions import cover_alt_text, edition_date
-from exporters.pagination import LAYOUTS, PageStart, page_starts
-from exporters.rendering import TEMPLATES_DIR, read_template_file, render
+from ..articles import Article
+from .base import ExportFailed, Exporter, ExportOptions
+from .cover import cover_jpeg
+from .editions import cover_alt_text, edition_date
+from .pagination import LAYOUTS, PageStart, page_starts
+from .rendering import TEMPLATES_DIR, read_template_file, render
 
 GENERATED_COVER_URL = "pressroom-generated:cover.jpg"
 COVER_DPI = 200
@@ -61,7 +61,7 @@ class PdfExporter(Exporter):
         """The laid-out WeasyPrint document (pages and boxes), before it is written as PDF."""
         from weasyprint import HTML
 
-        from exporters.fetcher import ArticleURLFetcher
+        from .fetcher import ArticleURLFetcher
 
         generated = {}
         cover_src = None
@@ -153,7 +153,7 @@ def warm_up(full: bool = False) -> None:
     for page_size in PAGE_GEOMETRY:
         _stylesheets(page_size)
     if full:
-        from articles import read_article_bytes
+        from ..articles import read_article_bytes
 
         article = read_article_bytes(Path("warm-up.md"), WARM_UP_ARTICLE.encode())
         PdfExporter().export(article, ExportOptions())
@@ -175,7 +175,7 @@ def _stylesheets(page_size: str):
     """The print stylesheet and the page geometry, parsed once per size and kept across exports."""
     from weasyprint import CSS
 
-    from exporters.fetcher import ArticleURLFetcher
+    from .fetcher import ArticleURLFetcher
 
     geometry = PAGE_GEOMETRY[page_size]
     top, outer, bottom, inner = geometry.margins

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from importlib import import_module
 from importlib.metadata import entry_points
 
-from articles import Article
-from exporters.base import Exporter, ExportOptions, UnknownFormat
-from exporters.isolation import ExportLimits, export_isolated
+from ..articles import Article
+from .base import Exporter, ExportOptions, UnknownFormat
+from .isolation import ExportLimits, export_isolated
 
 ENTRY_POINT_GROUP = "pressroom.exporters"
-# Used only when Pressroom runs from a checkout that was never installed (no entry points).
-BUILTIN_EXPORTERS = {
-    "pdf": "exporters.pdf:PdfExporter",
-    "epub": "exporters.epub:EpubExporter",
-    "html": "exporters.html:HtmlExporter",
-}
+# Listed first, in this order; they are declared in the entry-point group like any plug-in.
+BUILTIN_ORDER = ("pdf", "epub", "html")
 LOGGER = logging.getLogger("pressroom")
 
 
@@ -26,10 +21,6 @@ def load_exporters() -> dict[str, Exporter]:
     """Every registered exporter by name, built-ins first; a plug-in that fails to load is skipped."""
     found: dict[str, Exporter] = {}
     declared = {entry.name: entry for entry in entry_points(group=ENTRY_POINT_GROUP)}
-    for name, target in BUILTIN_EXPORTERS.items():
-        if name not in declared:
-            module, _, attribute = target.partition(":")
-            found[name] = getattr(import_module(module), attribute)()
     for name, entry in declared.items():
         try:
             exporter = entry.load()()
@@ -40,7 +31,7 @@ def load_exporters() -> dict[str, Exporter]:
             LOGGER.warning("the %r exporter (%s) is not a pressroom Exporter; skipped", name, entry.value)
             continue
         found[name] = exporter
-    order = [name for name in BUILTIN_EXPORTERS if name in found]
+    order = [name for name in BUILTIN_ORDER if name in found]
     return {name: found[name] for name in order + sorted(set(found) - set(order))}
 
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from app import create_app
-from articles import read_article
-from exporters import load_exporters
-from exporters.pagination import LAYOUTS
+from pressroom.app import create_app
+from pressroom.articles import read_article
+from pressroom.exporters import load_exporters
+from pressroom.exporters.pagination import LAYOUTS
 
 ROOT = Path(__file__).resolve().parent.parent
+# The console script of the Python running the tests (a venv's, or wherever the wheel was installed).
+PRESSROOM = str(Path(sys.executable).with_name("pressroom"))
 SAMPLE = ROOT / "content" / "28-banned-photos-smuggled-out-of-north-korea.txt"
 FIXTURES = Path(__file__).resolve().parent / "content"
 RICH = FIXTURES / "article_with_images_tables_and_footnotes" / "article.md"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from exporters import Exporter
+from pressroom.exporters import Exporter
 
 
 class PlainTextExporter(Exporter):

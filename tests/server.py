@@ -11,7 +11,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import PRESSROOM
+
 
 
 def free_port() -> int:
@@ -25,7 +26,7 @@ def running_server(content_dir: Path, **environment: str):
     """Yield the base URL of a `pressroom serve` process; stop it afterwards."""
     port = free_port()
     env = {**os.environ, **environment}
-    process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "pressroom"), "serve", "--host", "127.0.0.1",
+    process = subprocess.Popen([PRESSROOM, "serve", "--host", "127.0.0.1",
                                 "--port", str(port), "--content", str(content_dir)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
     base = f"http://127.0.0.1:{port}"

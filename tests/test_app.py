@@ -10,7 +10,7 @@ from urllib.parse import unquote
 import pytest
 from pypdf import PdfReader
 
-from downloads import content_disposition, edition_filename
+from pressroom.downloads import content_disposition, edition_filename
 
 SLUG = "28-banned-photos-smuggled-out-of-north-korea"
 PREVIEW = f"/articles/{SLUG}/"
@@ -25,7 +25,7 @@ def test_library_lists_every_article_with_its_facts(client):
 
 
 def test_an_empty_library_says_how_to_add_an_article(tmp_path):
-    from app import create_app
+    from pressroom.app import create_app
 
     page = create_app({"CONTENT_DIR": str(tmp_path)}).test_client().get("/").get_data(as_text=True)
     assert "The library is empty" in page and str(tmp_path) in page

@@ -6,10 +6,12 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
+
 from lxml import etree
 
-from cli import main
-from conftest import FIXTURES, RICH, ROOT, SAMPLE
+from pressroom.cli import main
+from conftest import PRESSROOM, FIXTURES, RICH, ROOT, SAMPLE
 
 SLUG = "28-banned-photos-smuggled-out-of-north-korea"
 
@@ -88,15 +90,17 @@ def test_list_of_an_empty_folder_says_how_to_add(runner, tmp_path):
     assert "No articles in" in result.stderr
 
 
-def test_help_does_not_import_weasyprint():
-    code = "import sys; from cli import main; sys.argv=['pressroom','formats']\ntry: main()\nexcept SystemExit: pass\nprint('weasyprint' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert result.stdout.strip().endswith("False")
+@pytest.mark.parametrize("command", [["--help"], ["export", "--help"], ["formats"], ["list"]])
+def test_cheap_commands_do_not_import_weasyprint(command, tmp_path):
+    code = ("import sys; from pressroom.cli import main; sys.argv=['pressroom', *sys.argv[1:]]\n"
+            "try: main()\nexcept SystemExit: pass\nprint('weasyprint' in sys.modules, file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-P", "-c", code, *command], cwd=tmp_path, capture_output=True,
+                            text=True, check=True)
+    assert result.stderr.strip().splitlines()[-1] == "False"
 
 
 def test_the_console_script_is_installed():
-    script = ROOT / ".venv" / "bin" / "pressroom"
-    result = subprocess.run([str(script), "--help"], capture_output=True, text=True)
+    result = subprocess.run([PRESSROOM, "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "export" in result.stdout
 
 

@@ -9,10 +9,10 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from articles import read_article
+from pressroom.articles import read_article
 from conftest import LONG, RICH, SAMPLE, VALID_MARKDOWN
-from exporters.cover import cover_png
-from exporters import ExportOptions, export
+from pressroom.exporters.cover import cover_png
+from pressroom.exporters import ExportOptions, export
 from validators import ace_violations, epubcheck_messages
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
@@ -223,7 +223,7 @@ def test_the_paginated_epub_passes_epubcheck_and_is_reproducible(paginated):
 
 
 def test_the_print_layout_is_computed_once(monkeypatch, tmp_path):
-    from exporters.pdf import PdfExporter
+    from pressroom.exporters.pdf import PdfExporter
 
     article = read_article(LONG)
     log = tmp_path / "layouts.log"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from exporters.fetcher import ArticleURLFetcher, RefusedResource
-from exporters.rendering import TEMPLATES_DIR
+from pressroom.exporters.fetcher import ArticleURLFetcher, RefusedResource
+from pressroom.exporters.rendering import TEMPLATES_DIR
 
 
 @pytest.fixture
@@ -40,13 +40,15 @@ def test_refuses_a_path_that_climbs_out_of_the_article(rich, fetcher, tmp_path):
         fetcher.fetch(sneaky)
 
 
-def test_refuses_a_symlink_out_of_the_templates(fetcher, tmp_path):
+def test_refuses_a_symlink_out_of_the_templates(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("canary", encoding="utf-8")
-    link = TEMPLATES_DIR / "pdf" / "test-symlink.css"
+    templates = tmp_path / "templates"
+    (templates / "pdf").mkdir(parents=True)
+    (templates / "pdf" / "print.css").write_text("p {}", encoding="utf-8")
+    link = templates / "pdf" / "linked.css"
     link.symlink_to(secret)
-    try:
-        with pytest.raises(RefusedResource):
-            fetcher.fetch(link.as_uri())
-    finally:
-        link.unlink()
+    fetcher = ArticleURLFetcher(templates=templates)
+    assert fetcher.fetch((templates / "pdf" / "print.css").as_uri()).read() == b"p {}"
+    with pytest.raises(RefusedResource):
+        fetcher.fetch(link.as_uri())

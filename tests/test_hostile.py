@@ -19,39 +19,44 @@ import pytest
 from PIL import Image, PngImagePlugin
 from pypdf import PdfReader
 
-from articles import ContentError, read_article
-from conftest import LONG, ROOT
-from exporters import ExportFailed, ExportLimits, ExportOptions, export
+from pressroom.articles import ContentError, read_article
+from conftest import PRESSROOM, LONG, ROOT
+from pressroom.exporters import ExportFailed, ExportLimits, ExportOptions, export
 from validators import epubcheck_messages, pdfinfo, pdftotext
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
-CANARY_DIR = Path("/tmp/pressroom-canary")
+# The hostile articles name this absolute path; each run puts its secrets in a folder of its own.
+WRITTEN_CANARY_DIR = "/tmp/pressroom-canary"
 SECRET = "SECRET-CONTENT-a91f"  # the content of every file an article must not read
 FORMATS = ("pdf", "epub", "html")
 
 
+@pytest.fixture(scope="module")
+def canary_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("pressroom-canary")
+
+
 @pytest.fixture(scope="module", autouse=True)
-def secret_files():
-    """Files an attacker would like to read: at a fixed absolute path and beside the article's folder."""
-    CANARY_DIR.mkdir(exist_ok=True)
+def secret_files(canary_dir):
+    """Files an attacker would like to read: at an absolute path of this run and beside the article's folder."""
     info = PngImagePlugin.PngInfo()
     info.add_text("Comment", SECRET)
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), (255, 0, 0)).save(buffer, format="PNG", pnginfo=info)
-    for folder in (CANARY_DIR,):
+    for folder in (canary_dir,):
         (folder / "secret.png").write_bytes(buffer.getvalue())
         (folder / "secret.txt").write_text(SECRET, encoding="utf-8")
         (folder / "secret.css").write_text(f"body::before {{ content: '{SECRET}'; }}", encoding="utf-8")
         (folder / "secret.svg").write_text(f"<svg xmlns='http://www.w3.org/2000/svg'><text id='x'>{SECRET}</text></svg>",
                                            encoding="utf-8")
-    yield buffer.getvalue()
-    shutil.rmtree(CANARY_DIR, ignore_errors=True)
+    return buffer.getvalue()
 
 
 @pytest.fixture
-def place(tmp_path, secret_files):
+def place(tmp_path, secret_files, canary_dir):
     """Copy a hostile article into a folder of its own, with a secret beside that folder."""
     def placed(name: str, **replacements: str) -> Path:
+        replacements = {WRITTEN_CANARY_DIR: str(canary_dir), **replacements}
         folder = tmp_path / "articles"
         folder.mkdir(exist_ok=True)
         (tmp_path / "secret.png").write_bytes(secret_files)
@@ -232,7 +237,7 @@ def test_an_export_past_its_memory_limit_is_stopped(tmp_path):
 
 
 def test_an_engine_crash_is_a_clear_error(sample, monkeypatch):
-    from exporters.html import HtmlExporter
+    from pressroom.exporters.html import HtmlExporter
 
     def crash(self, article, options):
         raise RuntimeError("the engine fell over")
@@ -245,7 +250,7 @@ def test_an_engine_crash_is_a_clear_error(sample, monkeypatch):
 
 def test_a_stopped_cli_export_leaves_no_file(tmp_path):
     env = {**os.environ, "PRESSROOM_EXPORT_SECONDS": "0.05"}
-    result = subprocess.run([str(ROOT / ".venv" / "bin" / "pressroom"), "export", str(LONG), "-f", "pdf", "-o", str(tmp_path)],
+    result = subprocess.run([PRESSROOM, "export", str(LONG), "-f", "pdf", "-o", str(tmp_path)],
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 1
     assert "took longer than 0.05 seconds" in result.stderr and "Traceback" not in result.stderr
@@ -254,7 +259,7 @@ def test_a_stopped_cli_export_leaves_no_file(tmp_path):
 
 def test_strict_turns_warnings_into_a_failed_export(place, tmp_path):
     source = place("executable_content.md")
-    result = subprocess.run([str(ROOT / ".venv" / "bin" / "pressroom"), "export", "--strict", str(source), "-f", "html",
+    result = subprocess.run([PRESSROOM, "export", "--strict", str(source), "-f", "html",
                              "-o", str(tmp_path / "out")], capture_output=True, text=True)
     assert result.returncode == 1
     assert "warning:" in result.stderr and "(--strict)" in result.stderr
@@ -262,7 +267,7 @@ def test_strict_turns_warnings_into_a_failed_export(place, tmp_path):
 
 
 def test_slugs_cannot_traverse(tmp_path):
-    from articles.readers import slug_for
+    from pressroom.articles.readers import slug_for
 
     for name in ("../../etc/passwd.md", "..md", "/absolute/x.md", "CON.md", "a b\x00c.md", "ünïcødé.md"):
         slug = slug_for(Path(name))
@@ -281,10 +286,10 @@ def test_deep_nesting_is_flattened_not_fatal(tmp_path):
     assert epubcheck_messages(path) == []
 
 
-def test_an_image_symlinked_out_of_the_folder_is_refused(tmp_path, secret_files):
+def test_an_image_symlinked_out_of_the_folder_is_refused(tmp_path, secret_files, canary_dir):
     folder = tmp_path / "article"
     folder.mkdir()
-    (folder / "innocent.png").symlink_to(CANARY_DIR / "secret.png")
+    (folder / "innocent.png").symlink_to(canary_dir / "secret.png")
     source = folder / "x.md"
     source.write_text("# T\n\n![looks local](innocent.png)\n", encoding="utf-8")
     with pytest.raises(ContentError, match="lies outside the article's folder"):

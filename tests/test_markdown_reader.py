@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from articles import Author, ContentError, read_article
+from pressroom.articles import Author, ContentError, read_article
 from conftest import FIXTURES
 
 

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from articles import ContentError, read_article_bytes
-from exporters import ExportOptions
-from exporters.epub import EpubExporter
+from pressroom.articles import ContentError, read_article_bytes
+from pressroom.exporters import ExportOptions
+from pressroom.exporters.epub import EpubExporter
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Text that looks like articles: lines, numbers, markup characters, controls, bidi marks, astral planes.

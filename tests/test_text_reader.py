@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from articles import ContentError, read_article, read_article_bytes
+from pressroom.articles import ContentError, read_article, read_article_bytes
 from conftest import FIXTURES, SAMPLE
 
 SEED_SHA256 = "c6d2566ac21ddaf3f472c139ef2480c928d7dcd9003de561a6c744535599c362"

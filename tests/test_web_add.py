@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from app import create_app
+from pressroom.app import create_app
 from conftest import RICH
 
 BOAT = (RICH.parent / "images" / "boat.png").read_bytes()
@@ -106,7 +106,7 @@ def test_an_upload_over_the_limit_is_a_clear_413(content_dir):
 
 
 def test_the_secret_key_is_generated_once_and_kept_private(tmp_path, monkeypatch):
-    from web_support import secret_key
+    from pressroom.web_support import secret_key
 
     monkeypatch.delenv("PRESSROOM_SECRET_KEY", raising=False)
     key = secret_key(str(tmp_path / "instance"))
@@ -150,7 +150,7 @@ def test_the_checks_report_in_plain_words(client):
 
 
 def test_repeated_downloads_come_from_the_cache(client, monkeypatch):
-    import app as app_module
+    from pressroom import app as app_module
 
     first = client.get("/articles/field-notes/download/epub")
     monkeypatch.setattr(app_module, "export", lambda *args, **kwargs: pytest.fail("exported again"))
