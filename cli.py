@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from .articles import Library, PressroomError, read_article
-from .exporters.base import PAGE_SIZES, PDF_VARIANTS
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -22,32 +21,47 @@ def main() -> None:
     """Pressroom turns articles into editions people keep: PDF, EPUB, HTML and plug-ins."""
 
 
-@main.command("export")
+class ExportCommand(click.Command):
+    """`export`, whose edition options are the ones the registered exporters declare."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        return [*super().get_params(ctx)[:-1], *_edition_flags(), super().get_params(ctx)[-1]]
+
+
+def _edition_flags() -> list[click.Option]:
+    from .exporters import declared_options
+
+    flags = []
+    for option in declared_options().values():
+        flag = "--" + option.name.replace("_", "-")
+        if option.choices is None:
+            default = {True: "  [default: on]", False: "  [default: off]", None: ""}[option.default]
+            flags.append(click.Option([f"{flag}/--no-{flag[2:]}", option.name], default=None,
+                                      help=option.help + default))
+        else:
+            flags.append(click.Option([flag, option.name], type=click.Choice(list(option.choices)), default=None,
+                                      help=f"{option.help}  [default: {option.default}]"))
+    return flags
+
+
+@main.command("export", cls=ExportCommand, context_settings={"ignore_unknown_options": False})
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT",
               help="An edition to write (repeatable); all registered formats when not given.")
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("."), show_default="the current folder", help="Folder to write the editions to.")
-@click.option("--page-size", type=click.Choice(list(PAGE_SIZES)), default="a4", show_default=True)
-@click.option("--pdf-variant", type=click.Choice(list(PDF_VARIANTS)), default="pdf/ua-1", show_default=True)
-@click.option("--cover/--no-cover", default=True, show_default=True, help="Give the editions a cover.")
 @click.option("--strict", is_flag=True, help="Fail an article that has warnings instead of exporting it.")
-@click.option("--page-list/--no-page-list", default=None,
-              help="Mark the PDF edition's page breaks in the EPUB.  [default: when both are exported]")
-def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_dir: Path,
-                   page_size: str, pdf_variant: str, cover: bool, strict: bool, page_list: bool | None) -> None:
+def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_dir: Path, strict: bool,
+                   **edition_options) -> None:
     """Write DIR/<slug>.<ext> for every SOURCE and format."""
-    from .exporters import ExportOptions, UnknownFormat, load_exporters
+    from .exporters import chosen_options, load_exporters, plan_editions
 
-    exporters = load_exporters()
-    unknown = [name for name in formats if name not in exporters]
-    if unknown:
-        _fail(UnknownFormat(unknown[0], list(exporters)))
-    # Registry order puts the PDF before the EPUB, whose page-list then reuses the PDF's layout.
-    chosen = [name for name in exporters if name in formats] if formats else list(exporters)
-    if page_list is None:
-        page_list = "pdf" in chosen and "epub" in chosen
-    options = ExportOptions(page_size=page_size, pdf_variant=pdf_variant, cover=cover, page_list=page_list)
+    try:
+        chosen = list(formats) or list(load_exporters())
+        options = chosen_options(edition_options)
+        plan_editions(chosen, options)  # an unknown format or an impossible option stops here
+    except PressroomError as error:
+        _fail(error)
     jobs = [(source, chosen, output_dir, options, strict) for source in sources]
     failures = 0
     for outcome in _run_jobs(jobs):
@@ -70,10 +84,9 @@ class ExportOutcome:
 
 
 def export_source(source: Path, chosen: list[str], output_dir: Path, options, strict: bool) -> ExportOutcome:
-    """Read one source and write each chosen edition of it (the PDF first, so the EPUB reuses its layout)."""
-    from .exporters import export, load_exporters
+    """Read one source and write each chosen edition of it."""
+    from .exporters import export_set
 
-    exporters = load_exporters()
     written: list[Path] = []
     messages: list[str] = []
     try:
@@ -81,21 +94,18 @@ def export_source(source: Path, chosen: list[str], output_dir: Path, options, st
         messages += [f"warning: {warning}" for warning in article.warnings]
         if strict and article.warnings:
             raise PressroomError(f"{source}: not exported, because of the warnings above (--strict)")
-        for name in chosen:
-            target = output_dir / f"{article.slug}.{exporters[name].extension}"
-            write_atomically(target, export(article, name, options))
-            written.append(target)
+        for edition in export_set(article, chosen, options).values():
+            written += write_edition(output_dir, edition)
     except PressroomError as error:
         return ExportOutcome(written, messages + [f"error: {error}"], True)
     return ExportOutcome(written, messages, False)
 
 
 def _warm_worker(chosen: list[str], options) -> None:
-    """Fill the print engine's caches once in each batch worker; its export workers fork from it warm."""
-    if "pdf" in chosen or options.page_list:
-        from .exporters.pdf import warm_up
+    """Load the engines once in each batch worker; its export workers fork from it warm."""
+    from .exporters import plan_editions, prepare_engines
 
-        warm_up(full=True)
+    prepare_engines(plan_editions(chosen, options), many=True)
 
 
 def _run_jobs(jobs: list[tuple]):
@@ -154,6 +164,16 @@ def serve_command(host: str, port: int, content_dir: Path) -> None:
     app = create_app({"CONTENT_DIR": str(content_dir)})
     click.echo(f"Pressroom is serving {content_dir} on http://{host}:{port}/ (Ctrl+C stops it)")
     waitress.serve(app, host=host, port=port, threads=4, ident="Pressroom")
+
+
+def write_edition(output_dir: Path, edition) -> list[Path]:
+    """Write every file of `edition` under `output_dir`, each atomically; the paths written."""
+    written = []
+    for file in edition.files:
+        target = output_dir / file.name
+        write_atomically(target, file.data)
+        written.append(target)
+    return written
 
 
 def write_atomically(target: Path, data: bytes) -> None:

@@ -1,26 +1,16 @@
-"""The exporter interface, the options every edition shares, and the export errors."""
+"""The exporter interface: the options an exporter declares, the edition it returns, its errors."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from typing import Any, ClassVar
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..articles import Article, PressroomError
 
-PAGE_SIZES = {
-    # name: label; each size's page geometry lives in exporters/pdf.py
-    "a4": "A4",
-    "letter": "US Letter",
-    "a5": "A5",
-    "6x9": "6 × 9 in",
-}
-PDF_VARIANTS = {
-    "pdf/ua-1": "Tagged (PDF/UA-1)",
-    "pdf/a-2b": "Archival (PDF/A-2b)",
-    "pdf/a-3b": "Archival (PDF/A-3b)",
-}
+if TYPE_CHECKING:
+    from .pagination import PageList
 
 
 class UnknownFormat(PressroomError):
@@ -43,8 +33,8 @@ class OptionError(PressroomError):
 class ExportFailed(PressroomError):
     """An engine could not make the edition; the message says why in the user's terms."""
 
-    def __init__(self, article: Article, format_name: str, reason: str) -> None:
-        super().__init__(f"{article.source_path}: this article cannot be exported as {format_name}: {reason}")
+    def __init__(self, article: Article, format_label: str, reason: str) -> None:
+        super().__init__(f"{article.source_path}: this article cannot be exported as {format_label}: {reason}")
 
     @classmethod
     def because(cls, message: str) -> ExportFailed:
@@ -55,55 +45,147 @@ class ExportFailed(PressroomError):
 
 
 @dataclass(frozen=True)
-class ExportOptions:
-    """Edition options, validated once and shared by the CLI and the web UI (hashable: a cache key)."""
+class Option:
+    """An edition option an exporter reads.
 
-    page_size: str = "a4"
-    pdf_variant: str = "pdf/ua-1"
-    cover: bool = True
-    page_list: bool = False  # EPUB: mark the PDF edition's page breaks (costs a print layout)
+    `choices` maps each value to its label (a choice option); without choices the option is on or
+    off. A `default` of None on an on/off option means "on when it costs nothing": the registry turns
+    it on when the work it needs is done anyway (the EPUB's page-list when the PDF is made too).
+    """
 
-    def __post_init__(self) -> None:
-        if self.page_size not in PAGE_SIZES:
-            raise OptionError(f"page size {self.page_size!r} is not offered; choose one of "
-                              f"{', '.join(PAGE_SIZES)}")
-        if self.pdf_variant not in PDF_VARIANTS:
-            raise OptionError(f"PDF variant {self.pdf_variant!r} is not offered; choose one of "
-                              f"{', '.join(PDF_VARIANTS)}")
+    name: str
+    label: str
+    default: str | bool | None
+    choices: Mapping[str, str] | None = None
+    help: str = ""
 
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> ExportOptions:
-        """Options from form or query values (strings); unknown keys are ignored."""
-        known = {field.name for field in fields(cls)}
-        kwargs: dict[str, Any] = {}
-        for name in values:
-            # A form sends a hidden "off" before the checkbox's "on": the last value wins.
-            value = values.getlist(name)[-1] if hasattr(values, "getlist") else values[name]
-            if name not in known or value in (None, ""):
-                continue
-            if name in ("cover", "page_list"):
-                kwargs[name] = str(value).lower() not in ("0", "false", "off", "no")
-            else:
-                kwargs[name] = str(value)
-        return cls(**kwargs)
+    def parse(self, value: Any) -> str | bool | None:
+        """`value` (from a flag, a form or a query string) as this option's type, or OptionError."""
+        if self.choices is None:
+            if isinstance(value, bool) or value is None:
+                return value
+            text = str(value).strip().lower()
+            if text in ("1", "true", "on", "yes"):
+                return True
+            if text in ("0", "false", "off", "no"):
+                return False
+            raise OptionError(f"{self.label} is on or off, not {str(value)[:40]!r}")
+        if value not in self.choices:
+            raise OptionError(f"{self.label.lower()} {str(value)[:40]!r} is not offered; choose one of "
+                              f"{', '.join(self.choices)}")
+        return value
 
-    def as_query(self) -> dict[str, str]:
-        return {"page_size": self.page_size, "pdf_variant": self.pdf_variant,
-                "cover": "on" if self.cover else "off", "page_list": "on" if self.page_list else "off"}
+
+class ExportOptions(Mapping[str, Any]):
+    """The options a user chose, by name; each exporter reads the ones it declares (hashable)."""
+
+    def __init__(self, values: Mapping[str, Any] | None = None, **named: Any) -> None:
+        self._values = {name: value for name, value in {**(values or {}), **named}.items() if value is not None}
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._values.items())))
+
+    def __repr__(self) -> str:
+        return f"ExportOptions({self._values!r})"
+
+
+@dataclass(frozen=True)
+class EditionFile:
+    """One file of an edition: its name relative to the output folder, its bytes and media type."""
+
+    name: str
+    data: bytes
+    media_type: str
+
+
+@dataclass(frozen=True)
+class View:
+    """One thing a preview of the edition shows: a printed page or an e-book document."""
+
+    name: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What an export made: its files (the main file first), what a preview shows of it (and the
+    files those views use, by media type), and, for an edition laid out in pages, where they begin."""
+
+    files: tuple[EditionFile, ...]
+    views: tuple[View, ...] = ()
+    pages: PageList | None = field(default=None, compare=False)
+    resources: Mapping[str, str] = field(default_factory=dict, compare=False)  # preview files: media types
+
+    @property
+    def main(self) -> EditionFile:
+        return self.files[0]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of a check's report: `level` is "ok", "info", "warning" or "error"."""
+
+    level: str
+    text: str
 
 
 class Exporter(ABC):
-    """Turns an article into one edition; subclasses set the four class attributes."""
+    """Turns an article into one edition; subclasses set the class attributes and `export`.
+
+    Optional capabilities, each a method to override: `paginate` (with `pagination_options`) lays the
+    article out in pages for the editions that mark them; `check` reports on a finished edition;
+    `preview_file` serves one of the edition's `views` to the web preview (with `preview_label`).
+    """
 
     name: ClassVar[str]
     label: ClassVar[str]
     media_type: ClassVar[str]
     extension: ClassVar[str]
+    options: ClassVar[tuple[Option, ...]] = ()
+    pagination_options: ClassVar[tuple[str, ...]] = ()  # what a page list depends on, for paginators
+    preview_label: ClassVar[str | None] = None
+    preview_kind: ClassVar[str] = "document"  # how the preview shows each view: "image" or "document"
+    check_label: ClassVar[str | None] = None
+
+    def settings(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        """The values of this exporter's own options: chosen or default, checked."""
+        return {option.name: option.parse(options[option.name]) if option.name in options else option.default
+                for option in self.options}
+
+    def wants_pages(self, settings: Mapping[str, Any]) -> bool:
+        """Whether this edition marks the pages of a print layout (then `export` gets a PageList)."""
+        return False
 
     @abstractmethod
-    def export(self, article: Article, options: ExportOptions) -> bytes:
-        """The edition's bytes, or ExportFailed with the reason."""
+    def export(self, article: Article, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
+        """The edition, or ExportFailed with the reason."""
 
-    def prepare(self, options: ExportOptions) -> None:
+    def paginate(self, article: Article, settings: Mapping[str, Any]) -> PageList:
+        """Lay the article out in pages without writing the edition (paginators only)."""
+        raise NotImplementedError(f"the {self.label} exporter does not lay out pages")
+
+    @property
+    def provides_pages(self) -> bool:
+        return type(self).paginate is not Exporter.paginate
+
+    def check(self, edition: Edition) -> list[Finding]:
+        """A plain-words report on a finished edition (exporters with a `check_label`)."""
+        raise NotImplementedError(f"the {self.label} exporter has no check")
+
+    def preview_file(self, edition: Edition, name: str, query: Mapping[str, str]) -> tuple[bytes, str] | None:
+        """(bytes, media type) of the view or resource `name` for the web preview, or None."""
+        return None
+
+    def prepare(self, many: bool = False) -> None:
         """Load what every export needs (engines, fonts) before export workers are forked, so that
-        each inherits it instead of loading it again. Optional."""
+        each inherits it instead of loading it again; `many` when many workers will fork from this
+        process (worth filling caches with a small export). Optional."""

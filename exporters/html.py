@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from markupsafe import Markup
 
 from ..articles import Article
-from .base import Exporter, ExportOptions
+from .base import Edition, EditionFile, Exporter
+from .pagination import PageList
 from .rendering import read_template_file, render
 
 _SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
@@ -35,12 +37,12 @@ class HtmlExporter(Exporter):
     media_type = "text/html; charset=utf-8"
     extension = "html"
 
-    def export(self, article: Article, options: ExportOptions) -> bytes:
+    def export(self, article: Article, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
         images = {asset.href: _data_uri(asset.media_type, asset.path.read_bytes()) for asset in article.assets}
         document = render("html/article.html.jinja", article=article,
                           reading_view=render_reading_view(article, lambda href: images.get(href, "")),
                           stylesheet=Markup(read_template_file("screen/article.css")))
-        return document.encode("utf-8")
+        return Edition((EditionFile(f"{article.slug}.html", document.encode("utf-8"), self.media_type),))
 
 
 def _data_uri(media_type: str, data: bytes) -> str:

@@ -11,9 +11,12 @@ import resource
 import traceback
 from dataclasses import dataclass, field
 
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
 from ..articles import Article, PressroomError
-from .base import ExportFailed, Exporter, ExportOptions
-from .pagination import LAYOUTS
+from .base import ExportFailed
 
 LOGGER = logging.getLogger("pressroom")
 
@@ -29,70 +32,69 @@ class ExportLimits:
     start_method: str = "fork"
 
 
-def export_isolated(exporter: Exporter, article: Article, options: ExportOptions, limits: ExportLimits) -> bytes:
-    """`exporter.export(article, options)` in a worker process, within `limits`."""
-    if limits.start_method == "fork":
-        try:
-            exporter.prepare(options)  # loaded once here, inherited by every worker
-        except Exception:  # the worker meets the same problem and reports it properly
-            LOGGER.debug("preparing the %s exporter failed", exporter.name, exc_info=True)
-    context = multiprocessing.get_context(limits.start_method)
+def run_isolated(work: Callable[..., Any], article: Article, label: str, limits: ExportLimits, *args: Any) -> Any:
+    """`work(article, *args)` in a worker process within `limits`; its result, or ExportFailed.
+
+    `label` names the work in messages ("PDF", "PDF and EPUB").
+    """
+    context = _context(limits.start_method)
     receiver, sender = context.Pipe(duplex=False)
-    known = LAYOUTS.entries_for(article.digest)
-    worker = context.Process(target=_work, args=(sender, exporter, article, options, limits.memory_bytes, known),
+    worker = context.Process(target=_work, args=(sender, work, article, label, limits.memory_bytes, args),
                              daemon=True)
     worker.start()
     sender.close()
     try:
         if not receiver.poll(limits.seconds):
-            raise ExportFailed(article, exporter.label, f"it took longer than {limits.seconds:g} seconds")
+            raise ExportFailed(article, label, f"it took longer than {limits.seconds:g} seconds")
         try:
-            outcome, payload, layouts = receiver.recv()
+            outcome, payload = receiver.recv()
         except EOFError:
-            raise ExportFailed(article, exporter.label, _death_reason(worker)) from None
+            raise ExportFailed(article, label, _death_reason(worker)) from None
     finally:
         receiver.close()
         if worker.is_alive():
             worker.kill()
         worker.join()
-    for key, starts in layouts:
-        LAYOUTS.put(key, starts)
     if outcome == "failed":
         raise ExportFailed.because(payload)
     return payload
 
 
-def _work(sender, exporter, article, options, memory_bytes, known) -> None:
-    """The worker: limit memory, export, send ("done", bytes, layouts) or ("failed", message, layouts)."""
+@lru_cache(maxsize=None)
+def _context(start_method: str):
+    """The multiprocessing context for export workers; a forkserver starts with the engines loaded."""
+    context = multiprocessing.get_context(start_method)
+    if start_method == "forkserver":
+        context.set_forkserver_preload(["pressroom.exporters.preload"])
+    return context
+
+
+def _work(sender, work, article, label, memory_bytes, args) -> None:
+    """The worker: limit memory, run, send ("done", result) or ("failed", message)."""
     # Engines in C may crash when memory runs out; the parent reports that, so no dump from here.
     faulthandler.disable()
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    for key, starts in known:
-        LAYOUTS.put(key, starts)
     try:
-        result = ("done", exporter.export(article, options))
+        result = ("done", work(article, *args))
     except PressroomError as error:
         result = ("failed", str(error))
     except MemoryError:
-        result = ("failed", str(ExportFailed(article, exporter.label, "it needs more memory than an export may use")))
+        result = ("failed", str(ExportFailed(article, label, "it needs more memory than an export may use")))
     except RecursionError:
-        result = ("failed", str(ExportFailed(article, exporter.label, "its structure is nested too deeply")))
+        result = ("failed", str(ExportFailed(article, label, "its structure is nested too deeply")))
     except Exception as error:  # an engine's own failure: the user gets the reason, the log the traceback
         if _near_limit(limit):  # C extensions report an exhausted address space in odd ways
-            result = ("failed", str(ExportFailed(article, exporter.label,
-                                                 "it needs more memory than an export may use")))
-            sender.send((*result, []))
-            sender.close()
-            return
-        LOGGER.error("export of %s as %s failed:\n%s", article.source_path, exporter.name, traceback.format_exc())
-        reason = f"{exporter.label} engine error ({type(error).__name__}: {str(error)[:200]})"
-        result = ("failed", str(ExportFailed(article, exporter.label, reason)))
+            result = ("failed", str(ExportFailed(article, label, "it needs more memory than an export may use")))
+        else:
+            LOGGER.error("export of %s as %s failed:\n%s", article.source_path, label, traceback.format_exc())
+            reason = f"{label} engine error ({type(error).__name__}: {str(error)[:200]})"
+            result = ("failed", str(ExportFailed(article, label, reason)))
     try:
-        sender.send((*result, LAYOUTS.entries_for(article.digest)))
+        sender.send(result)
     except MemoryError:
-        sender.send(("failed", str(ExportFailed(article, exporter.label, "the edition is too large")), []))
+        sender.send(("failed", str(ExportFailed(article, label, "the edition is too large"))))
     finally:
         sender.close()
 

@@ -1,9 +1,10 @@
 """Imported once by the web server's export worker parent (the forkserver), so that every export
-worker starts with WeasyPrint imported, the fonts and stylesheets parsed and the templates loaded."""
+worker starts with the exporters' engines loaded, fonts and stylesheets parsed, templates compiled."""
 
-from . import epub, html, pdf  # noqa: F401  (imported for their side effect: loaded modules)
+from .registry import load_exporters
 from .rendering import environment
 
-pdf.warm_up(full=True)
-for template in ("pdf/book.html.jinja", "epub/chapter.xhtml.jinja", "html/article.html.jinja"):
-    environment().get_template(template)
+for _exporter in load_exporters().values():
+    _exporter.prepare(many=True)
+for _template in environment().list_templates(filter_func=lambda name: name.endswith(".jinja")):
+    environment().get_template(_template)

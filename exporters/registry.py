@@ -1,14 +1,18 @@
-"""The exporters on offer: the `pressroom.exporters` entry-point group, built-ins included."""
+"""The exporters on offer (the `pressroom.exporters` entry-point group) and the one way to run them."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import entry_points
+from typing import Any
 
 from ..articles import Article
-from .base import Exporter, ExportOptions, UnknownFormat
-from .isolation import ExportLimits, export_isolated
+from .base import Edition, Exporter, ExportOptions, Option, OptionError, UnknownFormat
+from .isolation import ExportLimits, run_isolated
 
 ENTRY_POINT_GROUP = "pressroom.exporters"
 # Listed first, in this order; they are declared in the entry-point group like any plug-in.
@@ -20,17 +24,16 @@ LOGGER = logging.getLogger("pressroom")
 def load_exporters() -> dict[str, Exporter]:
     """Every registered exporter by name, built-ins first; a plug-in that fails to load is skipped."""
     found: dict[str, Exporter] = {}
-    declared = {entry.name: entry for entry in entry_points(group=ENTRY_POINT_GROUP)}
-    for name, entry in declared.items():
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
         try:
             exporter = entry.load()()
         except Exception as error:  # a broken plug-in must not take the built-ins down with it
-            LOGGER.warning("the %r exporter (%s) could not be loaded: %s", name, entry.value, error)
+            LOGGER.warning("the %r exporter (%s) could not be loaded: %s", entry.name, entry.value, error)
             continue
         if not isinstance(exporter, Exporter):
-            LOGGER.warning("the %r exporter (%s) is not a pressroom Exporter; skipped", name, entry.value)
+            LOGGER.warning("the %r exporter (%s) is not a pressroom Exporter; skipped", entry.name, entry.value)
             continue
-        found[name] = exporter
+        found[entry.name] = exporter
     order = [name for name in BUILTIN_ORDER if name in found]
     return {name: found[name] for name in order + sorted(set(found) - set(order))}
 
@@ -42,10 +45,116 @@ def exporter_for(name: str) -> Exporter:
     return exporters[name]
 
 
-def export(article: Article, format_name: str, options: ExportOptions | None = None,
-           limits: ExportLimits | None = None) -> bytes:
-    """The one entry to every edition: the CLI and the web UI both call this.
+def declared_options() -> dict[str, Option]:
+    """Every option some exporter reads, by name; exporters that read one name share it (the first
+    declaration is the one users see)."""
+    options: dict[str, Option] = {}
+    for exporter in load_exporters().values():
+        for option in exporter.options:
+            known = options.setdefault(option.name, option)
+            if (known.default, known.choices) != (option.default, option.choices):
+                LOGGER.warning("the %s exporter declares the %r option differently; the first declaration "
+                               "is used", exporter.name, option.name)
+    return options
 
-    The export runs in a worker process within `limits` (time, memory); ExportFailed says why not.
+
+def chosen_options(values: Mapping[str, Any]) -> ExportOptions:
+    """The declared options among `values` (flags, a form, a query), each checked; others ignored."""
+    declared = declared_options()
+    return ExportOptions({name: declared[name].parse(value) for name, value in values.items()
+                          if name in declared and value not in (None, "")})
+
+
+def paginator() -> Exporter | None:
+    """The exporter that lays articles out in pages for the editions that mark them, if any."""
+    return next((exporter for exporter in load_exporters().values() if exporter.provides_pages), None)
+
+
+@dataclass(frozen=True)
+class EditionPlan:
+    """One edition to make: its exporter, the settings it reads, and, when it marks a print layout's
+    pages, the settings of that layout."""
+
+    exporter: Exporter
+    settings: dict[str, Any]
+    pages_settings: dict[str, Any] | None
+
+    def key(self, article: Article) -> str:
+        """The edition's identity: the article's content, the format and what the format reads."""
+        read = sorted(self.settings.items()) + sorted((self.pages_settings or {}).items())
+        return hashlib.sha256(f"{article.digest}\n{self.exporter.name}\n{read}".encode()).hexdigest()[:32]
+
+
+def plan_editions(formats: Sequence[str], options: Mapping[str, Any] | None = None) -> list[EditionPlan]:
+    """What exporting `formats` with `options` will make, checked before any work starts."""
+    options = options or ExportOptions()
+    exporters = [exporter_for(name) for name in dict.fromkeys(formats)]
+    layout = paginator()
+    laid_out_anyway = layout is not None and layout in exporters
+    plans = []
+    for exporter in exporters:
+        settings = exporter.settings(options)
+        for option in exporter.options:
+            if settings[option.name] is None:  # "on when it costs nothing"
+                settings[option.name] = laid_out_anyway
+        pages_settings = None
+        if exporter.wants_pages(settings):
+            if layout is None:
+                raise OptionError(f"the {exporter.label} edition marks printed pages, but no exporter lays "
+                                  "out pages here")
+            layout_settings = layout.settings(options)
+            pages_settings = {name: layout_settings[name] for name in layout.pagination_options}
+        plans.append(EditionPlan(exporter, settings, pages_settings))
+    return plans
+
+
+def export_set(article: Article, formats: Sequence[str], options: Mapping[str, Any] | None = None,
+               limits: ExportLimits | None = None) -> dict[str, Edition]:
+    """The editions of `article` in `formats`, made together in one worker process within `limits`
+    (time, memory); the print layout is made once, however many editions mark its pages.
+
+    The CLI, the web UI and queue workers all come through here; ExportFailed says why not.
     """
-    return export_isolated(exporter_for(format_name), article, options or ExportOptions(), limits or ExportLimits())
+    plans = plan_editions(formats, options)
+    limits = limits or ExportLimits()
+    if limits.start_method == "fork":
+        prepare_engines(plans)
+    label = " and ".join(plan.exporter.label for plan in plans)
+    return run_isolated(make_editions, article, label, limits, plans, options or ExportOptions())
+
+
+def export(article: Article, format_name: str, options: Mapping[str, Any] | None = None,
+           limits: ExportLimits | None = None) -> bytes:
+    """The main file of one edition (see `export_set`)."""
+    return export_set(article, [format_name], options, limits)[format_name].main.data
+
+
+def make_editions(article: Article, plans: list[EditionPlan], options: Mapping[str, Any]) -> dict[str, Edition]:
+    """Make each planned edition in this process: the paginator's own edition first when others
+    need its pages, so that its layout serves them all."""
+    layout = paginator()
+    needed = [plan for plan in plans if plan.pages_settings is not None]
+    ordered = sorted(plans, key=lambda plan: plan.exporter is not layout) if needed else plans
+    pages = None
+    editions: dict[str, Edition] = {}
+    for plan in ordered:
+        if plan.pages_settings is not None and pages is None:
+            pages = layout.paginate(article, layout.settings(options))
+        edition = plan.exporter.export(article, plan.settings, pages if plan.pages_settings is not None else None)
+        if plan.exporter is layout and edition.pages is not None:
+            pages = edition.pages
+        editions[plan.exporter.name] = edition
+    return {plan.exporter.name: editions[plan.exporter.name] for plan in plans}
+
+
+def prepare_engines(plans: list[EditionPlan], many: bool = False) -> None:
+    """Load the engines `plans` use in this process, so that every worker forked from it inherits them
+    (`many`: worth filling their caches too)."""
+    exporters = {plan.exporter for plan in plans}
+    if any(plan.pages_settings is not None for plan in plans):
+        exporters.add(paginator())
+    for exporter in exporters:
+        try:
+            exporter.prepare(many)
+        except Exception:  # the worker meets the same problem and reports it properly
+            LOGGER.debug("preparing the %s exporter failed", exporter.name, exc_info=True)

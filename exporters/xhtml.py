@@ -10,6 +10,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 EPUB_NAMESPACE = "http://www.idpf.org/2007/ops"
+XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 etree.register_namespace("epub", EPUB_NAMESPACE)
 
 

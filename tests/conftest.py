@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from pressroom.app import create_app
 from pressroom.articles import read_article
 from pressroom.exporters import load_exporters
-from pressroom.exporters.pagination import LAYOUTS
 
 ROOT = Path(__file__).resolve().parent.parent
 # The console script of the Python running the tests (a venv's, or wherever the wheel was installed).
@@ -34,12 +33,6 @@ def fresh_registry():
     load_exporters.cache_clear()
     yield
     load_exporters.cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def no_remembered_layouts():
-    """Each test starts with no print layout at hand, as a new process would."""
-    LAYOUTS.clear()
 
 
 @pytest.fixture(autouse=True)

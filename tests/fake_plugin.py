@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from pressroom.exporters import Exporter
+import textwrap
+
+from pressroom.exporters import Edition, EditionFile, Exporter, Option
 
 
 class PlainTextExporter(Exporter):
@@ -12,12 +14,15 @@ class PlainTextExporter(Exporter):
     label = "Plain text"
     media_type = "text/plain; charset=utf-8"
     extension = "txt"
+    options = (Option("wrap", "Wrap lines", False, help="Wrap the text at 60 characters."),)
 
-    def export(self, article, options) -> bytes:
+    def export(self, article, settings, pages=None) -> Edition:
         lines = [article.title, ""]
         for section in article.sections:
             lines += [section.label, re.sub(r"<[^>]+>", "", section.html), ""]
-        return "\n".join(lines).encode("utf-8")
+        if settings["wrap"]:
+            lines = [textwrap.fill(line, 60) for line in lines]
+        return Edition((EditionFile(f"{article.slug}.txt", "\n".join(lines).encode("utf-8"), self.media_type),))
 
 
 class NotAnExporter:

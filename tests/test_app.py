@@ -10,7 +10,7 @@ from urllib.parse import unquote
 import pytest
 from pypdf import PdfReader
 
-from pressroom.downloads import content_disposition, edition_filename
+from pressroom.web.downloads import content_disposition, edition_filename
 
 SLUG = "28-banned-photos-smuggled-out-of-north-korea"
 PREVIEW = f"/articles/{SLUG}/"
@@ -84,8 +84,18 @@ def test_downloads_answer_304_for_a_known_etag(client):
     etag = first.headers["ETag"]
     again = client.get(f"/articles/{SLUG}/download/epub", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
-    other = client.get(f"/articles/{SLUG}/download/epub?page_size=a5", headers={"If-None-Match": etag})
+    other = client.get(f"/articles/{SLUG}/download/epub?page_list=on", headers={"If-None-Match": etag})
     assert other.status_code == 200
+
+
+def test_an_etag_changes_only_with_the_options_its_format_reads(client):
+    html = [client.get(f"/articles/{SLUG}/download/html?page_size={size}").headers["ETag"] for size in ("a4", "a5")]
+    assert html[0] == html[1]
+    pdf = [client.get(f"/articles/{SLUG}/download/pdf?page_size={size}").headers["ETag"] for size in ("a4", "a5")]
+    assert pdf[0] != pdf[1]
+    epub = [client.get(f"/articles/{SLUG}/download/epub?page_list=on&page_size={size}").headers["ETag"]
+            for size in ("a4", "a5")]
+    assert epub[0] != epub[1]
 
 
 def test_etag_changes_when_the_article_changes(client, content_dir):
@@ -146,9 +156,8 @@ def test_download_names_are_safe_for_any_title(title):
     assert "/" not in full_name and "\u202e" not in full_name and len(full_name) <= 124
 
 
-def test_the_epub_gets_a_page_list_once_the_pdf_was_made(client):
+def test_the_epub_marks_the_print_pages_when_asked(client):
     url = f"/articles/{SLUG}/download/epub?page_size=a5"
-    before = zipfile.ZipFile(io.BytesIO(client.get(url).data)).read("EPUB/text/nav.xhtml")
-    client.get(f"/articles/{SLUG}/download/pdf?page_size=a5")
-    after = zipfile.ZipFile(io.BytesIO(client.get(url).data)).read("EPUB/text/nav.xhtml")
-    assert b"page-list" not in before and b"page-list" in after
+    without = zipfile.ZipFile(io.BytesIO(client.get(url).data)).read("EPUB/text/nav.xhtml")
+    marked = zipfile.ZipFile(io.BytesIO(client.get(url + "&page_list=on").data)).read("EPUB/text/nav.xhtml")
+    assert b"page-list" not in without and b"page-list" in marked

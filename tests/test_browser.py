@@ -102,7 +102,7 @@ def test_every_download_button_gives_a_valid_file(page, base_url, tmp_path):
 
 
 def test_the_options_change_the_preview_and_the_downloads(page, base_url, tmp_path):
-    page.goto(f"{base_url}/articles/{SLUG}/?view=print")
+    page.goto(f"{base_url}/articles/{SLUG}/?view=pdf")
     page.get_by_label("Page size").select_option("a5")
     page.get_by_role("button", name="Apply").click()
     expect(page).to_have_url(re.compile(r"page_size=a5"))

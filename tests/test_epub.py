@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from pressroom.articles import read_article
 from conftest import LONG, RICH, SAMPLE, VALID_MARKDOWN
 from pressroom.exporters.cover import cover_png
-from pressroom.exporters import ExportOptions, export
+from pressroom.exporters import ExportOptions, export, export_set
 from validators import ace_violations, epubcheck_messages
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
@@ -170,9 +170,9 @@ def paginated(tmp_path_factory):
     """The long fixture's PDF and EPUB (A5), exported together as the CLI does."""
     folder = tmp_path_factory.mktemp("paginated")
     article = read_article(LONG)
-    options = ExportOptions(page_size="a5", page_list=True)
-    (folder / "book.pdf").write_bytes(export(article, "pdf", options))
-    (folder / "book.epub").write_bytes(export(article, "epub", options))
+    editions = export_set(article, ["pdf", "epub"], ExportOptions(page_size="a5"))
+    (folder / "book.pdf").write_bytes(editions["pdf"].main.data)
+    (folder / "book.epub").write_bytes(editions["epub"].main.data)
     return folder
 
 
@@ -222,25 +222,27 @@ def test_the_paginated_epub_passes_epubcheck_and_is_reproducible(paginated):
     assert again == (paginated / "book.epub").read_bytes()
 
 
-def test_the_print_layout_is_computed_once(monkeypatch, tmp_path):
+def test_the_print_layout_is_made_once_per_export_set(monkeypatch, tmp_path):
     from pressroom.exporters.pdf import PdfExporter
 
     article = read_article(LONG)
     log = tmp_path / "layouts.log"
-    original = PdfExporter.render
+    original = PdfExporter._layout
 
-    def counted_render(self, *args):
+    def counted_layout(self, *args):
         with log.open("a") as stream:  # exports run in forked workers: count in a file
             stream.write("layout\n")
         return original(self, *args)
 
-    monkeypatch.setattr(PdfExporter, "render", counted_render)
-    options = ExportOptions(page_size="letter", page_list=True)
-    export(article, "pdf", options)
-    export(article, "epub", options)
-    export(article, "epub", ExportOptions(page_size="letter", page_list=True, cover=False))
+    monkeypatch.setattr(PdfExporter, "_layout", counted_layout)
+    editions = export_set(article, ["epub", "pdf"], ExportOptions(page_size="letter"))
     assert log.read_text().count("layout") == 1
+    nav = xml(zipfile.ZipFile(io.BytesIO(editions["epub"].main.data)), "EPUB/text/nav.xhtml")
+    marked = nav.findall(".//x:nav[@epub:type='page-list']//x:a", NS)
+    assert len(marked) == len(editions["pdf"].pages.starts) >= 5
     export(article, "epub", ExportOptions(page_size="6x9", page_list=True))
+    assert log.read_text().count("layout") == 2
+    export(article, "epub", ExportOptions(page_size="6x9"))
     assert log.read_text().count("layout") == 2
 
 

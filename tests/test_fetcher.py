@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pressroom.exporters.fetcher import ArticleURLFetcher, RefusedResource
+from pressroom.exporters.pdf.fetcher import ArticleURLFetcher, RefusedResource
 from pressroom.exporters.rendering import TEMPLATES_DIR
 
 

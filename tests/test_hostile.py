@@ -239,7 +239,7 @@ def test_an_export_past_its_memory_limit_is_stopped(tmp_path):
 def test_an_engine_crash_is_a_clear_error(sample, monkeypatch):
     from pressroom.exporters.html import HtmlExporter
 
-    def crash(self, article, options):
+    def crash(self, article, settings, pages=None):
         raise RuntimeError("the engine fell over")
 
     monkeypatch.setattr(HtmlExporter, "export", crash)

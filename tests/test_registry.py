@@ -61,6 +61,27 @@ def test_a_plugin_appears_in_the_cli(fake_plugin, runner, tmp_path):
     assert (tmp_path / "28-banned-photos-smuggled-out-of-north-korea.txt").read_text().startswith("28 Banned")
 
 
+def test_a_plugins_option_is_a_cli_flag(fake_plugin, runner, tmp_path):
+    assert "--wrap / --no-wrap" in runner.invoke(main, ["export", "--help"]).output
+    result = runner.invoke(main, ["export", str(SAMPLE), "-f", "txt", "--wrap", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "28-banned-photos-smuggled-out-of-north-korea.txt").read_text().splitlines()
+    assert max(map(len, lines[2:])) <= 60
+
+
+def test_a_plugins_option_is_in_the_web_form_and_its_downloads(fake_plugin, client):
+    page = client.get("/articles/28-banned-photos-smuggled-out-of-north-korea/").get_data(as_text=True)
+    assert '<input type="checkbox" name="wrap" value="on">' in page
+    url = "/articles/28-banned-photos-smuggled-out-of-north-korea/download/txt"
+    plain, wrapped = client.get(url + "?wrap=off"), client.get(url + "?wrap=on")
+    assert plain.headers["ETag"] != wrapped.headers["ETag"]
+    assert max(map(len, wrapped.get_data(as_text=True).splitlines()[2:])) <= 60 < max(
+        map(len, plain.get_data(as_text=True).splitlines()))
+    # The formats that do not read the option do not change with it.
+    pdf = "/articles/28-banned-photos-smuggled-out-of-north-korea/download/html"
+    assert client.get(pdf + "?wrap=on").headers["ETag"] == client.get(pdf + "?wrap=off").headers["ETag"]
+
+
 def test_a_plugin_appears_as_a_button_in_the_ui(fake_plugin, client):
     page = client.get("/articles/28-banned-photos-smuggled-out-of-north-korea/").get_data(as_text=True)
     assert 'data-format="txt" download href="/articles/28-banned-photos-smuggled-out-of-north-korea/download/txt' in page

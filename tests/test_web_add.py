@@ -106,7 +106,7 @@ def test_an_upload_over_the_limit_is_a_clear_413(content_dir):
 
 
 def test_the_secret_key_is_generated_once_and_kept_private(tmp_path, monkeypatch):
-    from pressroom.web_support import secret_key
+    from pressroom.web.security import secret_key
 
     monkeypatch.delenv("PRESSROOM_SECRET_KEY", raising=False)
     key = secret_key(str(tmp_path / "instance"))
@@ -116,19 +116,19 @@ def test_the_secret_key_is_generated_once_and_kept_private(tmp_path, monkeypatch
     assert secret_key(str(tmp_path / "instance")) == "from-the-environment"
 
 
-@pytest.mark.parametrize("view", ["reading", "print", "ebook"])
+@pytest.mark.parametrize("view", ["reading", "pdf", "epub"])
 def test_each_preview_view(client, view):
     response = client.get(f"/articles/field-notes/?view={view}&page_size=a5")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert 'aria-current="page"' in page
-    if view == "print":
-        images = re.findall(r'<img src="(/articles/field-notes/pages/\d+\.png[^"]*)"', page)
+    if view == "pdf":
+        images = re.findall(r'<img src="(/articles/field-notes/view/pdf/\d+[^"]*)"', page)
         assert len(images) >= 6
         png = client.get(images[0].replace("&amp;", "&"))
         assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
-    if view == "ebook":
-        frames = re.findall(r'<iframe src="([^"]+)" title="E-book: ([^"]+)"', page)
+    if view == "epub":
+        frames = re.findall(r'<iframe src="([^"]+)" title="EPUB: ([^"]+)"', page)
         assert [title for _, title in frames][:3] == ["Cover", "Field Notes from the Harbour", "Contents"]
         chapter = client.get(frames[3][0].replace("&amp;", "&"))
         assert chapter.mimetype == "application/xhtml+xml" and b"The harbour wakes" in chapter.data
@@ -137,8 +137,10 @@ def test_each_preview_view(client, view):
 
 def test_an_unknown_view_or_ebook_file_is_404(client):
     assert client.get("/articles/field-notes/?view=nope").status_code == 404
-    assert client.get("/articles/field-notes/ebook/../../etc/passwd").status_code == 404
-    assert client.get("/articles/field-notes/ebook/content.opf").status_code == 404
+    assert client.get("/articles/field-notes/view/epub/../../etc/passwd").status_code == 404
+    assert client.get("/articles/field-notes/view/epub/content.opf").status_code == 404
+    assert client.get("/articles/field-notes/view/pdf/999").status_code == 404
+    assert client.get("/articles/field-notes/view/html/1").status_code == 404
 
 
 def test_the_checks_report_in_plain_words(client):
@@ -150,10 +152,10 @@ def test_the_checks_report_in_plain_words(client):
 
 
 def test_repeated_downloads_come_from_the_cache(client, monkeypatch):
-    from pressroom import app as app_module
+    from pressroom.web import state
 
     first = client.get("/articles/field-notes/download/epub")
-    monkeypatch.setattr(app_module, "export", lambda *args, **kwargs: pytest.fail("exported again"))
+    monkeypatch.setattr(state, "export_set", lambda *args, **kwargs: pytest.fail("exported again"))
     second = client.get("/articles/field-notes/download/epub")
     assert second.data == first.data and second.headers["ETag"] == first.headers["ETag"]
 

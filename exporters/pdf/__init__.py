@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from pathlib import Path
 
 from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup, escape
 
-from ..articles import Article
-from .base import ExportFailed, Exporter, ExportOptions
-from .cover import cover_jpeg
-from .editions import cover_alt_text, edition_date
-from .pagination import LAYOUTS, PageStart, page_starts
-from .rendering import TEMPLATES_DIR, read_template_file, render
+from ...articles import Article
+from ..base import Edition, EditionFile, ExportFailed, Exporter, Finding, Option, View
+from ..cover import cover_jpeg
+from ..editions import cover_alt_text, edition_date
+from ..pagination import PageList
+from ..rendering import TEMPLATES_DIR, read_template_file, render
 
 GENERATED_COVER_URL = "pressroom-generated:cover.jpg"
 COVER_DPI = 200
@@ -41,68 +43,101 @@ PAGE_GEOMETRY = {
 }
 
 
+PAGE_SIZES = {"a4": "A4", "letter": "US Letter", "a5": "A5", "6x9": "6 × 9 in"}
+PDF_VARIANTS = {
+    "pdf/ua-1": "Tagged (PDF/UA-1)",
+    "pdf/a-2b": "Archival (PDF/A-2b)",
+    "pdf/a-3b": "Archival (PDF/A-3b)",
+}
+
+
 class PdfExporter(Exporter):
     name = "pdf"
     label = "PDF"
     media_type = "application/pdf"
     extension = "pdf"
+    options = (
+        Option("page_size", "Page size", "a4", PAGE_SIZES, "The printed page: A4 and US Letter for "
+               "desks, A5 and 6 × 9 in for books (the text opens on a right-hand page)."),
+        Option("pdf_variant", "PDF", "pdf/ua-1", PDF_VARIANTS, "Tagged for screen readers, or archival "
+               "(tagged too)."),
+        Option("cover", "Cover", True, help="Open the edition with a cover."),
+    )
+    pagination_options = ("page_size",)
+    preview_label = "PDF pages"
+    preview_kind = "image"
+    check_label = "Check the PDF"
 
-    def prepare(self, options: ExportOptions) -> None:
-        warm_up()
+    def prepare(self, many: bool = False) -> None:
+        warm_up(full=many)
 
-    def export(self, article: Article, options: ExportOptions) -> bytes:
-        return self.render(article, options).write_pdf(
-            pdf_variant=options.pdf_variant,
+    def export(self, article: Article, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
+        document, root = self._layout(article, settings)
+        data = document.write_pdf(
+            pdf_variant=settings["pdf_variant"],
             pdf_tags=True,  # archival variants are tagged too, not only PDF/UA
-            pdf_identifier=hashlib.sha256(f"{article.digest}:{options}".encode()).hexdigest()[:32].encode(),
+            pdf_identifier=_document_id(article, settings),
         )
+        views = tuple(View(str(number), f"Page {number}") for number in range(1, len(document.pages) + 1))
+        return Edition((EditionFile(f"{article.slug}.pdf", data, self.media_type),), views,
+                       self._page_list(document, root, settings))
 
-    def render(self, article: Article, options: ExportOptions):
-        """The laid-out WeasyPrint document (pages and boxes), before it is written as PDF."""
+    def paginate(self, article: Article, settings: Mapping[str, Any]) -> PageList:
+        document, root = self._layout(article, settings)
+        return self._page_list(document, root, settings)
+
+    def check(self, edition: Edition) -> list[Finding]:
+        from .check import check_pdf
+
+        return check_pdf(edition.main.data)
+
+    def preview_file(self, edition: Edition, name: str, query: Mapping[str, str]) -> tuple[bytes, str] | None:
+        from .preview import page_png
+
+        if not name.isdigit() or not 1 <= int(name) <= len(edition.views):
+            return None
+        return page_png(edition.main.data, int(name), large=query.get("size") == "large"), "image/png"
+
+    def _page_list(self, document, root, settings: Mapping[str, Any]) -> PageList:
+        from .pages import page_starts
+
+        size = settings["page_size"]
+        return PageList(f"pdf-{size}", f"the {PAGE_SIZES[size]} PDF edition", page_starts(document, root))
+
+    def _layout(self, article: Article, settings: Mapping[str, Any]):
+        """The laid-out WeasyPrint document (pages and boxes) and the HTML tree it was made from."""
         from weasyprint import HTML
 
         from .fetcher import ArticleURLFetcher
 
         generated = {}
         cover_src = None
-        if options.cover:
+        if settings["cover"]:
             if article.metadata.cover:
                 cover_src = article.metadata.cover
             else:
-                geometry = PAGE_GEOMETRY[options.page_size]
+                geometry = PAGE_GEOMETRY[settings["page_size"]]
                 size = (round(geometry.width * COVER_DPI), round(geometry.height * COVER_DPI))
                 generated[GENERATED_COVER_URL] = ("image/jpeg", cover_jpeg(article, size))
                 cover_src = GENERATED_COVER_URL
         fetcher = ArticleURLFetcher(frozenset(asset.path for asset in article.assets), generated)
         document = render("pdf/book.html.jinja", fragment=_footnotes_in_place(article), article=article,
-                          sections=article.sections, heading_level=2, epub=False, options=options,
+                          sections=article.sections, heading_level=2, epub=False,
                           date=edition_date(article), cover_src=cover_src, cover_alt=cover_alt_text(article))
         base_url = article.source_path.parent.resolve().as_uri() + "/"
         try:
             html = HTML(string=document, base_url=base_url, url_fetcher=fetcher)
-            laid_out = html.render(stylesheets=list(_stylesheets(options.page_size)), font_config=_font_config(),
-                                   pdf_tags=True)
+            laid_out = html.render(stylesheets=list(_stylesheets(settings["page_size"])),
+                                   font_config=_font_config(), pdf_tags=True)
         except (RecursionError, MemoryError, OverflowError) as error:
             raise ExportFailed(article, "PDF", f"the layout engine gave up ({type(error).__name__})") from None
-        LAYOUTS.put(layout_key(article, options), page_starts(laid_out, html.etree_element))
-        return laid_out
-
-    def has_layout(self, article: Article, options: ExportOptions) -> bool:
-        """Whether this edition's print layout is at hand (made recently in this process)."""
-        return LAYOUTS.get(layout_key(article, options)) is not None
-
-    def page_starts(self, article: Article, options: ExportOptions) -> tuple[PageStart, ...]:
-        """Where this edition's printed pages begin: from the last layout of it, else laid out now."""
-        starts = LAYOUTS.get(layout_key(article, options))
-        if starts is None:
-            self.render(article, options)
-            starts = LAYOUTS.get(layout_key(article, options))
-        return starts
+        return laid_out, html.etree_element
 
 
-def layout_key(article: Article, options: ExportOptions) -> tuple:
-    """What the body pages depend on: the article and the page size (not the cover or the variant)."""
-    return (article.digest, options.page_size)
+def _document_id(article: Article, settings: Mapping[str, Any]) -> bytes:
+    """The PDF's identifier: the article's content and the options the PDF reads, nothing else."""
+    chosen = ";".join(f"{name}={settings[name]}" for name in sorted(settings))
+    return hashlib.sha256(f"{article.digest}:{chosen}".encode()).hexdigest()[:32].encode()
 
 
 def _footnotes_in_place(article: Article):
@@ -153,11 +188,11 @@ def warm_up(full: bool = False) -> None:
     for page_size in PAGE_GEOMETRY:
         _stylesheets(page_size)
     if full:
-        from ..articles import read_article_bytes
+        from ...articles import read_article_bytes
 
         article = read_article_bytes(Path("warm-up.md"), WARM_UP_ARTICLE.encode())
-        PdfExporter().export(article, ExportOptions())
-        LAYOUTS.clear()
+        exporter = PdfExporter()
+        exporter.export(article, exporter.settings({}))
 
 
 @lru_cache(maxsize=1)

@@ -1,12 +1,10 @@
-"""What the web UI needs beside Flask itself: its secret key, CSRF tokens, and the export cache."""
+"""The web UI's secrets: its session key and the CSRF tokens of its forms."""
 
 from __future__ import annotations
 
 import hmac
 import os
 import secrets
-import threading
-from collections import OrderedDict
 from pathlib import Path
 
 SECRET_KEY_FILE = "secret_key"
@@ -40,30 +38,3 @@ def csrf_token(session) -> str:
 def csrf_valid(session, sent: str | None) -> bool:
     expected = session.get("csrf")
     return bool(expected and sent and hmac.compare_digest(expected, sent))
-
-
-class ExportCache:
-    """Recent editions by ETag (article digest, format, options), up to `max_bytes` in all."""
-
-    def __init__(self, max_bytes: int = 256 * 1024 * 1024) -> None:
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[str, bytes] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> bytes | None:
-        with self._lock:
-            data = self._items.get(key)
-            if data is not None:
-                self._items.move_to_end(key)
-            return data
-
-    def put(self, key: str, data: bytes) -> None:
-        with self._lock:
-            if key in self._items or len(data) > self.max_bytes:
-                return
-            self._items[key] = data
-            self._size += len(data)
-            while self._size > self.max_bytes:
-                _, evicted = self._items.popitem(last=False)
-                self._size -= len(evicted)

@@ -10,7 +10,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .rendering import TEMPLATES_DIR
+from ..rendering import TEMPLATES_DIR
 
 
 class RefusedResource(ValueError):

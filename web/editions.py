@@ -1,0 +1,105 @@
+"""Editions of one article: its preview (reading view and each exporter's own), downloads, checks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request, send_from_directory, url_for
+
+from ..exporters import OptionError, declared_options, load_exporters, plan_editions
+from ..exporters.html import render_reading_view
+from .downloads import content_disposition
+from .state import edition, find_article, requested_options
+
+blueprint = Blueprint("editions", __name__, url_prefix="/articles/<slug>")
+READING_VIEW = "reading"
+
+
+@blueprint.get("/")
+def preview(slug: str):
+    article = find_article(slug)
+    options = requested_options()
+    exporters = load_exporters()
+    views = {READING_VIEW: "Reading view"} | {name: exporter.preview_label for name, exporter in exporters.items()
+                                               if exporter.preview_label}
+    view = request.args.get("view", READING_VIEW)
+    if view not in views:
+        abort(404, f"There is no “{view}” view; the views are {', '.join(views)}.")
+    context = {}
+    if view == READING_VIEW:
+        context["reading_view"] = render_reading_view(
+            article, lambda href: url_for("editions.article_file", slug=slug, href=href))
+    else:
+        (plan,) = plan_editions([view], options)
+        context["edition"] = edition(article, plan, options)
+    return render_template("web/preview.html.jinja", article=article, exporters=exporters, options=options,
+                           declared=declared_options(), query=_query(options), view=view, views=views,
+                           **context)
+
+
+@blueprint.get("/download/<format_name>")
+def download(slug: str, format_name: str):
+    plan = _plan(format_name)
+    article = find_article(slug)
+    etag = plan.key(article)
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        made = edition(article, plan, requested_options())
+        response = Response(made.main.data, mimetype=made.main.media_type)
+        response.headers["Content-Disposition"] = content_disposition(article.title, plan.exporter.extension)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@blueprint.get("/view/<format_name>/<path:name>")
+def view_file(slug: str, format_name: str, name: str):
+    """A file of an exporter's own preview: a PDF page as an image, an e-book document."""
+    plan = _plan(format_name)
+    article = find_article(slug)
+    made = edition(article, plan, requested_options())
+    found = plan.exporter.preview_file(made, name, request.args)
+    if found is None:
+        abort(404, f"The {plan.exporter.label} edition has no “{name}” to show.")
+    data, media_type = found
+    response = Response(data, mimetype=media_type, headers={"Cache-Control": "no-cache"})
+    response.set_etag(f"{plan.key(article)}-{name}-{request.args.get('size', '')}")
+    # Documents of an edition are the article's content: shown sandboxed, never as the app's own pages.
+    response.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'self'; sandbox"
+    return response
+
+
+@blueprint.get("/check/<format_name>")
+def check(slug: str, format_name: str):
+    plan = _plan(format_name)
+    if plan.exporter.check_label is None:
+        checked = [name for name, exporter in load_exporters().items() if exporter.check_label]
+        abort(404, f"There is no check for “{format_name}”; Pressroom checks {', '.join(checked)}.")
+    article = find_article(slug)
+    options = requested_options()
+    findings = plan.exporter.check(edition(article, plan, options))
+    return render_template("web/check.html.jinja", article=article, label=plan.exporter.label, findings=findings,
+                           query=_query(options))
+
+
+@blueprint.get("/files/<path:href>")
+def article_file(slug: str, href: str):
+    asset = find_article(slug).asset(href)
+    if asset is None:
+        abort(404, f"The article “{slug}” has no file called “{href}”.")
+    return send_from_directory(asset.path.parent, asset.path.name, mimetype=asset.media_type)
+
+
+def _plan(format_name: str):
+    exporters = load_exporters()
+    if format_name not in exporters:
+        abort(404, f"There is no “{format_name}” edition; the editions are {', '.join(exporters)}.")
+    try:
+        (plan,) = plan_editions([format_name], requested_options())
+    except OptionError as error:
+        abort(400, str(error))
+    return plan
+
+
+def _query(options) -> dict[str, str]:
+    """The chosen options as query values, for links that keep them."""
+    return {name: ("on" if value else "off") if isinstance(value, bool) else value for name, value in options.items()}

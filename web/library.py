@@ -1,0 +1,52 @@
+"""The library and adding articles: the list of the content folder, the upload and paste forms."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+
+from ..articles import ContentError
+from ..articles.library import UploadedFile
+from .security import csrf_valid
+from .state import library
+
+blueprint = Blueprint("library", __name__)
+
+
+@blueprint.get("/")
+def index():
+    return render_template("web/library.html.jinja", entries=library().entries(),
+                           content_dir=current_app.config["CONTENT_DIR"])
+
+
+@blueprint.get("/add")
+def add_form():
+    return render_template("web/add.html.jinja", error=None, form=None, pasted="")
+
+
+@blueprint.post("/add")
+def add_article():
+    if not csrf_valid(session, request.form.get("csrf_token")):
+        abort(400, "The form has expired. Reload the page and send it again.")
+    replace_existing = request.form.get("replace") == "on"
+    if request.form.get("source") == "paste":
+        text = request.form.get("text", "")
+        kind = "md" if request.form.get("kind") == "md" else "txt"
+        name = (request.form.get("name") or "").strip() or _first_line(text) or "pasted article"
+        files = [UploadedFile(f"{name}.{kind}", text.encode("utf-8"))]
+    else:
+        files = [UploadedFile(upload.filename or "", upload.read()) for upload in request.files.getlist("files")
+                 if upload.filename]
+    try:
+        article = library().add(files, replace=replace_existing)
+    except ContentError as error:
+        form = "paste" if request.form.get("source") == "paste" else "upload"
+        return render_template("web/add.html.jinja", error=str(error), form=form,
+                               pasted=request.form.get("text", ""), values=request.form), 422
+    return redirect(url_for("editions.preview", slug=article.slug), code=303)
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip() and line.strip() != "---":
+            return line.strip().lstrip("#").strip()[:80]
+    return ""
