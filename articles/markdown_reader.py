@@ -13,6 +13,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import ContentError
 from .frontmatter import metadata_fields, parse_front_matter, split_front_matter
+from .fragments import make_fragment
 from .model import Footnote, Metadata, Section
 from .reading import ReadResult
 from .sanitize import removed_markup, sanitize_html
@@ -47,7 +48,7 @@ class MarkdownReader:
                                    line=front["cover"][1], fix="name an image in the article's folder")
             assets.append(_local_href(cover))
         image_source = _ImageSources(path, assets, warnings)
-        note_html = {key: self._render(toks, env, image_source) for key, toks in notes.items()}
+        note_html = {key: make_fragment(self._render(toks, env, image_source)).html for key, toks in notes.items()}
         sections = tuple(self._sections(tokens, env, note_html, image_source))
         metadata = Metadata(**fields)
         return ReadResult(metadata=metadata, sections=sections,
@@ -76,10 +77,12 @@ class MarkdownReader:
             if section_id == "introduction" and not group and len(groups) > 1:
                 continue
             note_ids = _referenced_notes(group)
-            footnotes = tuple(Footnote(id=f"fn-{key + 1}", number=key + 1, html=note_html[key])
+            footnotes = tuple(Footnote(id=f"fn-{key + 1}", number=key + 1, html=note_html[key],
+                                       inline_html=_inline(note_html[key]))
                               for key in note_ids if key in note_html)
-            yield Section(id=section_id, title=title, html=self._render(group, env, image_source),
-                          footnotes=footnotes)
+            body = make_fragment(self._render(group, env, image_source), {note.id: note for note in footnotes})
+            yield Section(id=section_id, title=title, html=body.html, footnotes=footnotes, images=body.images,
+                          links=body.links, citations=body.citations, words=body.words)
 
     def _render(self, tokens: list[Token], env: dict, image_source) -> str:
         return sanitize_html(self._markdown.renderer.render(tokens, self._markdown.options, env), image_source)
@@ -179,6 +182,11 @@ def _referenced_notes(tokens: list[Token]) -> list[int]:
             if child.type == "footnote_ref" and child.meta["id"] not in found:
                 found.append(child.meta["id"])
     return found
+
+
+def _inline(html: str) -> str:
+    """A note's paragraphs run on as one run of text (a footnote set inside a line holds no blocks)."""
+    return re.sub(r"\s*</p>\s*<p>\s*", " ", html.strip()).removeprefix("<p>").removesuffix("</p>")
 
 
 def _take_title(path: Path, tokens: list[Token], body_line: int) -> str:

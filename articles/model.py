@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,18 +47,41 @@ class Metadata:
 
 @dataclass(frozen=True)
 class Footnote:
-    """A note referenced from a section's text (`id` is its anchor, `html` sanitised)."""
+    """A note referenced from a section's text (`id` is its anchor; `html` sanitised XHTML, and
+    `inline_html` the same as one run of text, for media that set notes inside a line)."""
 
     id: str
     number: int
     html: str
+    inline_html: str = ""
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image a section shows: the asset it names and the text that describes it ("" if none)."""
+
+    href: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a section's text cites a note: `offset` characters into its `html`; `first` when the
+    note is cited there for the first time; `ref_id` is the citation's own anchor."""
+
+    offset: int
+    note: Footnote
+    ref_id: str
+    first: bool
 
 
 @dataclass(frozen=True)
 class Section:
-    """One entry of every table of contents: the introduction, a numbered item or a chapter.
+    """One entry of every table of contents: a numbered item, a chapter, or the untitled opening.
 
-    `html` is sanitised and holds the body only; the heading is rendered from `title`.
+    `html` is well-formed XHTML and holds the body only, without its note citations (each medium
+    renders those at `citations`); the heading is rendered from `title`. The readers record the
+    images, the ids of the body's `#links` and the number of words, so no edition parses it again.
     """
 
     id: str
@@ -67,11 +89,24 @@ class Section:
     html: str
     number: int | None = None
     footnotes: tuple[Footnote, ...] = ()
+    images: tuple[Image, ...] = ()
+    links: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    words: int = 0
 
     @property
     def label(self) -> str:
         """The title as tables of contents show it ("2. A lineup for a bus.")."""
         return f"{self.number}. {self.title}" if self.number is not None else self.title
+
+    def passages(self) -> list[tuple[str, Citation | None]]:
+        """The body cut at each note citation: (XHTML, the citation that follows it or None)."""
+        pieces, start = [], 0
+        for citation in self.citations:
+            pieces.append((self.html[start:citation.offset], citation))
+            start = citation.offset
+        pieces.append((self.html[start:], None))
+        return pieces
 
 
 @dataclass(frozen=True)
@@ -101,8 +136,7 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        text = " ".join(f"{section.title} {_TAG.sub(' ', section.html)}" for section in self.sections)
-        return len(text.split())
+        return sum(len(section.title.split()) + section.words for section in self.sections)
 
     @property
     def reading_minutes(self) -> int:
@@ -112,5 +146,3 @@ class Article:
         """The asset the HTML names `href`, if the article has one."""
         return next((asset for asset in self.assets if asset.href == href), None)
 
-
-_TAG = re.compile(r"<[^>]+>")

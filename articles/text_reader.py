@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from .errors import ContentError
+from .fragments import make_fragment
 from .model import Metadata, Section
 from .reading import ReadResult
 
@@ -43,7 +44,7 @@ class TextReader:
         if intro or not sections:
             sections.insert(0, Section(id="introduction", title="Introduction",
                                        html="".join(_paragraph_html(p) for p in intro)))
-        return ReadResult(metadata=Metadata(title=title.strip()), sections=tuple(sections))
+        return ReadResult(metadata=Metadata(title=title.strip()), sections=tuple(map(_recorded, sections)))
 
 
 def _paragraphs(text: str):
@@ -72,6 +73,12 @@ def _item_section(number: int, text: str) -> Section:
 def _append(section: Section, paragraph: str) -> Section:
     return Section(id=section.id, title=section.title, number=section.number,
                    html=section.html + _paragraph_html(paragraph))
+
+
+def _recorded(section: Section) -> Section:
+    """The section with its words counted (plain text has no images, links or notes)."""
+    body = make_fragment(section.html)
+    return Section(id=section.id, title=section.title, number=section.number, html=body.html, words=body.words)
 
 
 def _paragraph_html(text: str) -> str:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from ebooklib import epub
-from lxml import etree
 
 from ..articles import Article, Section
 from .base import Edition, EditionFile, ExportFailed, Exporter, Finding, Option, View
@@ -20,10 +17,9 @@ from .editions import cover_alt_text, edition_date, edition_identifier
 from .page_breaks import insert_page_breaks
 from .pagination import PageList, page_anchor
 from .rendering import read_template_file, render
-from .xhtml import to_xhtml
+from .xhtml import links_to_files
 
 XHTML = "application/xhtml+xml"
-_UNDESCRIBED_IMAGE = re.compile(r'<img\b(?![^>]*\balt="[^"]+")[^>]*>')
 
 @dataclass(frozen=True)
 class Chapter:
@@ -118,7 +114,7 @@ class EpubExporter(Exporter):
                        pages: PageList | None) -> None:
         """Accessibility metadata that is true of this file: an image without alt text limits the claims."""
         has_images = bool(article.assets) or settings["cover"]
-        described = not any(_UNDESCRIBED_IMAGE.search(section.html) for section in article.sections)
+        described = all(image.alt.strip() for section in article.sections for image in section.images)
         for mode in ["textual"] + (["visual"] if has_images else []):
             book.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
         if has_images:
@@ -176,8 +172,7 @@ class EpubExporter(Exporter):
                               render("epub/titlepage.xhtml.jinja", article=article))
         book.add_item(titlepage)
         book.spine.append(titlepage)
-        chapter_of = {chapter.section.id: chapter.href for chapter in chapters}
-        fragment = partial(to_xhtml, chapter_of=chapter_of)
+        fragment = links_to_files({chapter.section.id: chapter.href for chapter in chapters})
         for chapter in chapters:
             document = render("epub/chapter.xhtml.jinja", fragment=fragment, article=article,
                               sections=[chapter.section], heading_level=1, epub=True).encode("utf-8")

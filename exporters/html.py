@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import html
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -14,19 +12,15 @@ from ..articles import Article
 from .base import Edition, EditionFile, Exporter
 from .pagination import PageList
 from .rendering import read_template_file, render
+from .xhtml import image_addresses
 
-_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
 
 
 def render_reading_view(article: Article, image_src: Callable[[str], str]) -> Markup:
     """The article's title block, contents and body as screen HTML; `image_src` maps asset hrefs to URLs."""
 
-    def rewrite_images(fragment: str) -> Markup:
-        return Markup(_SRC.sub(lambda m: m.group(1) + html.escape(image_src(html.unescape(m.group(2))))
-                               + m.group(3), fragment))
-
     cover = article.metadata.cover
-    return Markup(render("article/reading.html.jinja", fragment=rewrite_images, article=article,
+    return Markup(render("article/reading.html.jinja", fragment=image_addresses(image_src), article=article,
                          sections=article.sections, heading_level=2, epub=False,
                          cover_src=image_src(cover) if cover else None))
 

@@ -1,30 +1,39 @@
-"""Turning a sanitised HTML fragment into EPUB XHTML: well-formed, links pointing at their chapter."""
+"""The XHTML the readers made, adapted to a medium without parsing it again: addresses by string."""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from lxml import etree
-from lxml import html as lxml_html
 from markupsafe import Markup
 
 EPUB_NAMESPACE = "http://www.idpf.org/2007/ops"
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
-etree.register_namespace("epub", EPUB_NAMESPACE)
 
 
-def to_xhtml(fragment: str, chapter_of: Mapping[str, str]) -> Markup:
-    """`fragment` as XHTML; `#id` links to a section in another chapter file become `file#id`."""
-    if not fragment.strip():
-        return Markup("")
-    wrapper = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    for link in wrapper.iter("a"):
-        href = link.get("href", "")
-        if href.startswith("#") and href[1:] in chapter_of:
-            link.set("href", f"{chapter_of[href[1:]]}{href}")
-        if link.get("role") == "doc-noteref":
-            link.set(f"{{{EPUB_NAMESPACE}}}type", "noteref")
-    parts = [html.escape(wrapper.text or "", quote=False)]
-    parts += [etree.tostring(child, method="xml", encoding="unicode", with_tail=True) for child in wrapper]
-    return Markup("".join(parts))
+def attribute(value: str) -> str:
+    """`value` escaped as the readers' XHTML writes an attribute value."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def links_to_files(file_of: Mapping[str, str]) -> Callable[..., Markup]:
+    """A fragment filter: `#id` links to a section that lives in another file become `file#id`
+    (the section records which ids its links name)."""
+
+    def fragment(html: str, section) -> Markup:
+        for target in section.links:
+            if target in file_of:
+                html = html.replace(f'href="#{attribute(target)}"', f'href="{attribute(file_of[target])}#{attribute(target)}"')
+        return Markup(html)
+
+    return fragment
+
+
+def image_addresses(address_of: Callable[[str], str]) -> Callable[..., Markup]:
+    """A fragment filter: each image the section records gets the address the medium serves it at."""
+
+    def fragment(html: str, section) -> Markup:
+        for image in section.images:
+            html = html.replace(f'src="{attribute(image.href)}"', f'src="{attribute(address_of(image.href))}"')
+        return Markup(html)
+
+    return fragment

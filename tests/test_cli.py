@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from pressroom.cli import main
-from conftest import PRESSROOM, FIXTURES, RICH, ROOT, SAMPLE
+from conftest import PRESSROOM, FIXTURES, RICH, SAMPLE
 
 SLUG = "28-banned-photos-smuggled-out-of-north-korea"
 

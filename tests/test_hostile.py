@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import struct
 import subprocess
 import threading
@@ -20,7 +19,7 @@ from PIL import Image, PngImagePlugin
 from pypdf import PdfReader
 
 from pressroom.articles import ContentError, read_article
-from conftest import PRESSROOM, LONG, ROOT
+from conftest import PRESSROOM, LONG
 from pressroom.exporters import ExportFailed, ExportLimits, ExportOptions, export
 from validators import epubcheck_messages, pdfinfo, pdftotext
 

@@ -33,12 +33,16 @@ def test_footnotes_belong_to_the_section_that_cites_them(rich):
     assert boats.footnotes == ()
     assert [note.number for note in tides.footnotes] == [2]
     assert "<em>most</em> days" in tides.footnotes[0].html
-    assert 'href="#fn-2"' in tides.html and 'role="doc-noteref"' in tides.html
+    assert [(citation.note.id, citation.first) for citation in tides.citations] == [("fn-2", True)]
+    before, _ = tides.passages()[0]
+    assert before.endswith("printed in the harbour office.") and "pressroom-citation" not in tides.html
 
 
 def test_a_lone_image_becomes_a_figure_with_its_asset(rich):
     boats = rich.sections[1]
-    assert '<figure><img src="images/boat.png" alt="A blue fishing boat moored at a stone quay">' in boats.html
+    assert '<figure><img src="images/boat.png" alt="A blue fishing boat moored at a stone quay"/>' in boats.html
+    assert [(image.href, image.alt) for image in boats.images] == [
+        ("images/boat.png", "A blue fishing boat moored at a stone quay")]
     assert "<figcaption>The Mary Ellen at the east quay</figcaption>" in boats.html
     assert [(a.href, a.media_type) for a in rich.assets] == [("images/boat.png", "image/png")]
 

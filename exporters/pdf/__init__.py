@@ -10,10 +10,6 @@ from functools import lru_cache
 from typing import Any
 from pathlib import Path
 
-from lxml import etree
-from lxml import html as lxml_html
-from markupsafe import Markup, escape
-
 from ...articles import Article
 from ..base import Edition, EditionFile, ExportFailed, Exporter, Finding, Option, View
 from ..cover import cover_jpeg
@@ -121,8 +117,8 @@ class PdfExporter(Exporter):
                 generated[GENERATED_COVER_URL] = ("image/jpeg", cover_jpeg(article, size))
                 cover_src = GENERATED_COVER_URL
         fetcher = ArticleURLFetcher(frozenset(asset.path for asset in article.assets), generated)
-        document = render("pdf/book.html.jinja", fragment=_footnotes_in_place(article), article=article,
-                          sections=article.sections, heading_level=2, epub=False,
+        document = render("pdf/book.html.jinja", article=article, sections=article.sections, heading_level=2,
+                          epub=False, note_call="pdf/note-call.html.jinja", notes_at_foot=True,
                           date=edition_date(article), cover_src=cover_src, cover_alt=cover_alt_text(article))
         base_url = article.source_path.parent.resolve().as_uri() + "/"
         try:
@@ -138,34 +134,6 @@ def _document_id(article: Article, settings: Mapping[str, Any]) -> bytes:
     """The PDF's identifier: the article's content and the options the PDF reads, nothing else."""
     chosen = ";".join(f"{name}={settings[name]}" for name in sorted(settings))
     return hashlib.sha256(f"{article.digest}:{chosen}".encode()).hexdigest()[:32].encode()
-
-
-def _footnotes_in_place(article: Article):
-    """A fragment filter that puts each note where it is first cited, for `float: footnote`."""
-    notes = {note.id: note.html for section in article.sections for note in section.footnotes}
-
-    def fragment(html: str) -> Markup:
-        if "doc-noteref" not in html:
-            return Markup(html)
-        wrapper = lxml_html.fragment_fromstring(html, create_parent="div")
-        for link in wrapper.xpath(".//a[@role='doc-noteref']"):
-            note_id = link.get("href", "").lstrip("#")
-            if note_id not in notes:
-                continue  # a later citation of a note already placed stays a plain reference
-            citation = link.getparent() if link.getparent().tag == "sup" else link
-            note = lxml_html.fragment_fromstring(f"<span>{_inline(notes.pop(note_id))}</span>")
-            note.attrib.update({"class": "footnote-body", "id": note_id, "role": "doc-footnote"})
-            note.tail = citation.tail
-            citation.getparent().replace(citation, note)
-        inner = "".join(etree.tostring(child, method="html", encoding="unicode") for child in wrapper)
-        return escape(wrapper.text or "") + Markup(inner)
-
-    return fragment
-
-
-def _inline(html: str) -> str:
-    """A note's paragraphs run on as one inline run (a footnote area holds one paragraph)."""
-    return html.replace("</p>\n<p>", " ").replace("</p><p>", " ").replace("<p>", "").replace("</p>", "")
 
 
 WARM_UP_ARTICLE = """# Warming up
