@@ -16,7 +16,7 @@ from flask import Flask, Response, abort, redirect, render_template, request, se
 from werkzeug.exceptions import HTTPException
 
 from .articles import Article, ContentError, Library, PressroomError
-from .articles.library import UploadedFile
+from .articles import UploadedFile
 from .downloads import content_disposition
 from .exporters import ExportLimits, ExportOptions, export, load_exporters
 from .exporters.base import PAGE_SIZES, PDF_VARIANTS, OptionError, UnknownFormat
