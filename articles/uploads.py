@@ -100,11 +100,12 @@ def _unpacked(files: list[UploadedFile]) -> list[UploadedFile]:
 
 def _zip_contents(upload: UploadedFile) -> list[UploadedFile]:
     """The files of a zip; a single top folder (as zip tools make) is dropped, and macOS's `__MACOSX`."""
-    entries = [(safe_upload_name(name), data) for name, data in zip_entries(upload.name, upload.data)]
+    # macOS's `__MACOSX/._name` copies go first: their names would be refused, and their folder is a second top.
+    entries = [(safe_upload_name(name), data) for name, data in zip_entries(upload.name, upload.data)
+               if "__MACOSX" not in PurePosixPath(name).parts]
     tops = {PurePosixPath(path).parts[0] for path, _ in entries}
     strip = len(tops) == 1 and all(len(PurePosixPath(path).parts) > 1 for path, _ in entries)
-    return [UploadedFile("/".join(PurePosixPath(path).parts[1:]) if strip else path, data)
-            for path, data in entries if "__MACOSX" not in path]
+    return [UploadedFile("/".join(PurePosixPath(path).parts[1:]) if strip else path, data) for path, data in entries]
 
 
 def _placed_where_used(source: UploadedFile, files: list[UploadedFile]) -> list[UploadedFile]:

@@ -30,6 +30,14 @@ def test_a_zip_of_a_folder_is_stored_without_its_top_folder(tmp_path):
         "notes/images/boat.png", "notes/notes.md"]
 
 
+def test_a_zip_made_by_macos_is_stored_without_its_resource_forks(tmp_path):
+    upload = zipped({"harbour/notes.md": RICH.read_bytes(), "harbour/images/boat.png": BOAT,
+                     "__MACOSX/harbour/._notes.md": b"\0\5\26\7", "__MACOSX/harbour/images/._boat.png": b"\0"})
+    add_upload(Library(tmp_path), [UploadedFile("harbour.zip", upload)])
+    assert sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*") if path.is_file()) == [
+        "notes/images/boat.png", "notes/notes.md"]
+
+
 def test_a_bare_image_name_is_placed_where_the_article_uses_it(tmp_path):
     Library(tmp_path).add([UploadedFile("notes.md", RICH.read_bytes()), UploadedFile("boat.png", BOAT)])
     assert (tmp_path / "notes" / "images" / "boat.png").read_bytes() == BOAT
