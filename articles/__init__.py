@@ -4,6 +4,7 @@ from .errors import ContentError, PressroomError
 from .library import Library
 from .model import Article, Asset, Author, Footnote, Metadata, Section
 from .readers import read_article, read_article_bytes
+from .uploads import UploadedFile
 
 __all__ = [
     "Article",
@@ -15,6 +16,7 @@ __all__ = [
     "Metadata",
     "PressroomError",
     "Section",
+    "UploadedFile",
     "read_article",
     "read_article_bytes",
 ]

@@ -1,11 +1,10 @@
-"""Opening an uploaded `.zip` without trusting it: bounded sizes, plain relative names, no links."""
+"""Opening an uploaded `.zip` without trusting it: bounded counts and sizes, no links."""
 
 from __future__ import annotations
 
 import io
 import stat
 import zipfile
-from pathlib import PurePosixPath
 
 from .errors import ContentError
 
@@ -14,10 +13,8 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_RATIO = 200  # an entry that inflates more than this is a zip bomb
 
 
-def unzip_upload(name: str, data: bytes):
-    """The files of the zip as UploadedFile; a single top folder (as zip tools make) is dropped."""
-    from .library import UploadedFile, safe_upload_name
-
+def zip_entries(name: str, data: bytes) -> list[tuple[str, bytes]]:
+    """The files of the zip `name` as (name in the zip, bytes); those names are not checked here."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = [info for info in archive.infolist() if not info.is_dir()]
@@ -27,7 +24,6 @@ def unzip_upload(name: str, data: bytes):
         raise ContentError(name, f"the zip holds {len(infos)} files, more than {MAX_ZIP_ENTRIES}",
                            fix="zip the article and its images only")
     total = 0
-    files = []
     for info in infos:
         if stat.S_ISLNK(info.external_attr >> 16):
             raise ContentError(name, f"the zip holds a link ({info.filename})", fix="zip real files only")
@@ -35,15 +31,8 @@ def unzip_upload(name: str, data: bytes):
         if total > MAX_UNPACKED_BYTES or info.file_size > MAX_RATIO * max(info.compress_size, 1) + 1024:
             raise ContentError(name, "the zip unpacks to more than an article may hold",
                                fix=f"keep it under {MAX_UNPACKED_BYTES // (1024 * 1024)} MiB unpacked")
-        files.append((safe_upload_name(info.filename), info))
-    tops = {PurePosixPath(path).parts[0] for path, _ in files}
-    strip = len(tops) == 1 and all(len(PurePosixPath(path).parts) > 1 for path, _ in files)
-    result = []
-    for path, info in files:
-        if PurePosixPath(path).name.startswith("__MACOSX") or "__MACOSX" in path:
-            continue
-        relative = "/".join(PurePosixPath(path).parts[1:]) if strip else path
+    entries = []
+    for info in infos:
         with archive.open(info) as stream:
-            content = stream.read(MAX_UNPACKED_BYTES + 1)
-        result.append(UploadedFile(relative, content))
-    return result
+            entries.append((info.filename, stream.read(MAX_UNPACKED_BYTES + 1)))
+    return entries

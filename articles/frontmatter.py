@@ -7,10 +7,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ContentError
 from .model import Author
+from .yaml_loader import Located, YamlLoader, quoted
 
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 _FENCE = re.compile(r"^---[ \t]*$")
@@ -33,48 +32,15 @@ def split_front_matter(path: Path, text: str) -> tuple[str | None, str, int]:
                        fix="end it with a line holding only '---'")
 
 
-def parse_front_matter(path: Path, text: str) -> dict[str, tuple[Any, int]]:
-    """Parse front matter with YAML's safe loader; each value comes with its 1-based file line."""
+def parse_front_matter(path: Path, text: str) -> dict[str, Located]:
+    """Parse the front matter (which starts on the file's line 2); each value comes with its file line."""
     if len(text) > MAX_FRONT_MATTER_CHARS:
         raise ContentError(path, f"the front matter is longer than {MAX_FRONT_MATTER_CHARS} characters",
                            line=2, fix="keep only the article's metadata there")
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return {}
-        if not isinstance(node, yaml.MappingNode):
-            raise ContentError(path, "the front matter is not a list of 'key: value' lines",
-                               line=node.start_mark.line + 2, fix="write e.g. 'title: My article'")
-        values: dict[str, tuple[Any, int]] = {}
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 2
-            key = loader.construct_object(key_node, deep=True)
-            try:
-                value = loader.construct_object(value_node, deep=True)
-            except ValueError as error:  # e.g. an impossible date such as 2024-02-30
-                raise ContentError(path, f"'{key}' has an impossible value: {error}", line=line,
-                                   fix="write dates as YYYY-MM-DD with a real day") from None
-            values[str(key)] = (value, line)
-        return values
-    except yaml.MarkedYAMLError as error:
-        # An error found at the end of the text (an unclosed quote) is best reported where it began.
-        mark = error.problem_mark
-        if mark is None or (error.context_mark is not None and "end of stream" in (error.problem or "")):
-            mark = error.context_mark
-        line = mark.line + 2 if mark is not None else 2
-        problem = "; ".join(part for part in (error.context, error.problem) if part) or "it is not valid YAML"
-        raise ContentError(path, f"invalid YAML front matter: {problem}", line=line,
-                           fix="check the quotes and the indentation there; quote values that contain ': ' or ' #'"
-                           ) from None
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
-        raise ContentError(path, f"invalid YAML front matter: {error}", line=2,
-                           fix="use plain 'key: value' lines") from None
-    finally:
-        loader.dispose()
+    return YamlLoader(path, subject="front matter", first_line=2).load_mapping(text)
 
 
-def metadata_fields(path: Path, front: dict[str, tuple[Any, int]]) -> dict[str, Any]:
+def metadata_fields(path: Path, front: dict[str, Located]) -> dict[str, Any]:
     """Validate parsed front matter into keyword arguments for `Metadata`."""
     fields: dict[str, Any] = {}
     for name, (value, line) in front.items():
@@ -89,7 +55,7 @@ def metadata_fields(path: Path, front: dict[str, tuple[Any, int]]) -> dict[str, 
         elif name in ("lang", "language"):
             language = _text(path, name, value, line)
             if not _LANGUAGE.match(language):
-                raise ContentError(path, f"'{name}' is {language!r}, not a language tag", line=line,
+                raise ContentError(path, f"'{name}' is {quoted(language)}, not a language tag", line=line,
                                    fix="use a BCP 47 tag such as 'en', 'fr' or 'pt-BR'")
             fields["language"] = language
         elif name == "date":
@@ -99,7 +65,7 @@ def metadata_fields(path: Path, front: dict[str, tuple[Any, int]]) -> dict[str, 
             fields["subjects"] = tuple(_text(path, name, item, line) for item in values)
         elif name == "series_position":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ContentError(path, f"'series_position' must be a whole number, not {value!r}",
+                raise ContentError(path, f"'series_position' must be a whole number, not {quoted(value)}",
                                    line=line, fix="write e.g. 'series_position: 2'")
             fields["series_position"] = value
     return fields
@@ -142,7 +108,7 @@ def _date(path: Path, value: Any, line: int) -> datetime.date:
             return datetime.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ContentError(path, f"'date' is {value!r}, which is not a calendar date", line=line,
+    raise ContentError(path, f"'date' is {quoted(value)}, which is not a calendar date", line=line,
                        fix="write it as YYYY-MM-DD, e.g. 'date: 2024-03-01'")
 
 

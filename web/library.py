@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
 from ..articles import ContentError
-from ..articles.library import UploadedFile
+from ..articles import UploadedFile
 from .security import csrf_valid
 from .state import library
 

@@ -1,0 +1,107 @@
+"""The package's modules, read with `ast`: their imports (inside functions too) form no cycle."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from conftest import ROOT
+
+PACKAGE = "pressroom"
+FOLDERS = ("", "articles", "exporters")
+
+
+def module_files() -> dict[str, Path]:
+    """Every module of the package root, articles/ and exporters/, by its dotted name."""
+    modules = {}
+    for folder in FOLDERS:
+        prefix = ".".join(part for part in (PACKAGE, folder.replace("/", ".")) if part)
+        for path in sorted((ROOT / folder).glob("*.py")):
+            modules[prefix if path.stem == "__init__" else f"{prefix}.{path.stem}"] = path
+    return modules
+
+
+def imported_modules(name: str, path: Path, known: set[str]) -> set[str]:
+    """The package's modules that the module `name` imports, anywhere in its text."""
+    package = name if path.stem == "__init__" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                target = f"{base}.{node.module}" if node.module else base
+            else:
+                target = node.module or ""
+            # `from .pkg import module` imports that module; `from .module import name` the module itself
+            found |= {f"{target}.{alias.name}" if f"{target}.{alias.name}" in known else target
+                      for alias in node.names}
+    return found & known
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = module_files()
+    return {name: imported_modules(name, path, set(modules)) - {name} for name, path in modules.items()}
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A cycle of the graph as the modules along it (the first repeated at the end), or None."""
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(module: str) -> list[str] | None:
+        if module in path:
+            return path[path.index(module):] + [module]
+        if module in done:
+            return None
+        path.append(module)
+        for imported in sorted(graph[module]):
+            cycle = visit(imported)
+            if cycle:
+                return cycle
+        path.pop()
+        done.add(module)
+        return None
+
+    for module in sorted(graph):
+        cycle = visit(module)
+        if cycle:
+            return cycle
+    return None
+
+
+def test_imports_are_found_relative_absolute_and_inside_functions(tmp_path):
+    source = tmp_path / "library.py"
+    source.write_text("from .errors import ContentError\n"
+                      "from . import model\n"
+                      "from ..exporters import export\n"
+                      "import pressroom.app\n"
+                      "import yaml\n"
+                      "def add():\n"
+                      "    from .uploads import add_upload\n", encoding="utf-8")
+    known = {"pressroom.app", "pressroom.exporters", "pressroom.articles", "pressroom.articles.errors",
+             "pressroom.articles.model", "pressroom.articles.uploads", "pressroom.articles.library"}
+    assert imported_modules("pressroom.articles.library", source, known) == {
+        "pressroom.articles.errors", "pressroom.articles.model", "pressroom.exporters", "pressroom.app",
+        "pressroom.articles.uploads"}
+
+
+def test_the_graph_holds_every_module_with_its_imports():
+    graph = import_graph()
+    assert {"pressroom", "pressroom.articles", "pressroom.articles.uploads", "pressroom.exporters"} <= set(graph)
+    assert "pressroom.articles.uploads" in graph["pressroom.articles.library"]
+
+
+def test_find_cycle_finds_a_cycle_through_three_modules():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) is None
+
+
+def test_no_module_imports_itself_through_others():
+    cycle = find_cycle(import_graph())
+    assert cycle is None, " imports ".join(cycle)
+
+
+def test_archives_read_zips_without_knowing_of_uploads_or_the_library():
+    assert import_graph()["pressroom.articles.archives"] == {"pressroom.articles.errors"}

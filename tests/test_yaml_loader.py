@@ -1,0 +1,93 @@
+"""The YAML loader: every key with its file line, and every failure a content error naming the line."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from pressroom.articles import ContentError, Library, read_article_bytes
+from pressroom.articles.yaml_loader import MAX_QUOTED_CHARS, YamlLoader
+from pressroom.cli import main
+from conftest import FIXTURES
+
+CONTROL_CHARACTER_FIXTURES = [
+    ("front_matter_with_a_delete_character.md", "U+007F"),
+    ("front_matter_with_a_next_line_character.md", "U+0085"),
+    ("front_matter_with_a_c1_control_character.md", "U+0090"),
+]
+
+
+def load(text: str, first_line: int = 1):
+    return YamlLoader("book.yaml", subject="manifest", first_line=first_line).load_mapping(text)
+
+
+@pytest.mark.parametrize(("fixture", "character"), CONTROL_CHARACTER_FIXTURES)
+def test_export_of_front_matter_with_a_control_character_names_the_file_and_line(runner, tmp_path, fixture,
+                                                                               character):
+    source = FIXTURES / fixture
+    result = runner.invoke(main, ["export", str(source), "-o", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines() == [
+        f"error: {source}, line 3: the front matter holds the character {character}, which YAML cannot read as "
+        "text (delete it; most editors do not show it, so retype the line)"]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("fixture", "character"), CONTROL_CHARACTER_FIXTURES)
+def test_library_lists_front_matter_with_a_control_character_with_its_error(tmp_path, fixture, character):
+    shutil.copy(FIXTURES / fixture, tmp_path / fixture)
+    [entry] = Library(tmp_path).entries()
+    assert entry.article is None
+    assert (entry.error.line, entry.error.path) == (3, str(tmp_path / fixture))
+    assert character in entry.error.problem
+
+
+@pytest.mark.parametrize("character", ["\x7f", "\x80", "\x85", "\x90", "\x9f", "\u2028", "\u2029"])
+def test_every_control_character_and_yaml_only_line_break_is_refused_on_its_line(tmp_path, character):
+    with pytest.raises(ContentError, match=rf"line 4: the front matter holds the character U\+{ord(character):04X}"):
+        read_article_bytes(tmp_path / "x.md", f"---\ntitle: a\ndate: 2024-01-01\nsubtitle: b{character}c\n---\nx"
+                           .encode())
+
+
+def test_a_character_yaml_refuses_itself_is_reported_on_its_line():
+    with pytest.raises(ContentError, match=r"^book\.yaml, line 2: the manifest holds the character U\+D800"):
+        load("title: a\nsubtitle: b\ud800")
+
+
+def test_each_value_comes_with_the_file_line_of_its_key():
+    values = load("title: Notes\n\nauthors:\n  - Ada\n  - Grace\ndate: 2024-03-01\n", first_line=2)
+    assert {key: line for key, (_, line) in values.items()} == {"title": 2, "authors": 4, "date": 7}
+    assert values["authors"].value == ["Ada", "Grace"]
+
+
+def test_an_empty_text_is_an_empty_mapping():
+    assert load("") == {}
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("- a\n- b\n", 1, "the manifest is not a list of 'key: value' lines"),
+    ("title: a\ndate: 2024-02-30\n", 2, "'date' has an impossible value"),
+    ("title: a\nsubtitle: \"never closed\n\nx\n", 2, "invalid YAML manifest: while scanning a quoted scalar"),
+    ("title: a\ncover: !!python/object/apply:os.system [x]\n", 2, "could not determine a constructor"),
+    ("title: &a [*a]\n", 1, "found unconstructable recursive node"),
+    ("title: " + "[" * 5000 + "\n", 1, "invalid YAML manifest"),
+])
+def test_every_failure_is_a_content_error_with_a_line(text, line, message):
+    with pytest.raises(ContentError, match=re.escape(message)) as caught:
+        load(text)
+    assert caught.value.line == line
+
+
+def test_messages_never_quote_a_long_raw_value_whole():
+    tag = "x" * 500
+    with pytest.raises(ContentError) as caught:
+        load(f"cover: !{tag} a\n")
+    assert tag not in str(caught.value) and "…" in str(caught.value)
+    assert max(len(part) for part in re.findall(r"x+", str(caught.value))) < MAX_QUOTED_CHARS
+
+
+def test_a_long_wrong_date_is_quoted_short(tmp_path):
+    with pytest.raises(ContentError, match=r"'date' is '9{77}…', which is not a calendar date"):
+        read_article_bytes(tmp_path / "x.md", b"---\ntitle: a\ndate: '" + b"9" * 500 + b"'\n---\nx")
