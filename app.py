@@ -23,9 +23,9 @@ from .exporters.base import PAGE_SIZES, PDF_VARIANTS, OptionError, UnknownFormat
 from .exporters.html import render_reading_view
 from .exporters.pdf import PdfExporter
 from .exporters.rendering import TEMPLATES_DIR
+from .locations import default_content_dir, instance_dir
 from .web_support import ExportCache, csrf_token, csrf_valid, secret_key
 
-DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
 # Only these template folders hold files a browser may fetch (stylesheets, script and fonts).
 PUBLIC_FOLDERS = ("screen/", "web/", "fonts/")
 PUBLIC_SUFFIXES = (".css", ".ttf", ".js")
@@ -38,13 +38,15 @@ def create_app(config: dict | None = None) -> Flask:
     """The application factory; `CONTENT_DIR` picks the folder of articles."""
     # Exports run in workers forked from one warm process (the server's threads make plain fork unsafe).
     multiprocessing.get_context("forkserver").set_forkserver_preload(["pressroom.exporters.preload"])
-    app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=None)
+    app = Flask(__name__, instance_path=str(instance_dir()), template_folder=str(TEMPLATES_DIR), static_folder=None)
     # Flask escapes only templates named *.html; ours are *.html.jinja, so escape everything.
     app.jinja_env.autoescape = True
-    app.config.from_mapping(CONTENT_DIR=str(DEFAULT_CONTENT_DIR), MAX_CONTENT_LENGTH=32 * 1024 * 1024,
+    app.config.from_mapping(MAX_CONTENT_LENGTH=32 * 1024 * 1024,
                             EXPORT_LIMITS=ExportLimits(start_method="forkserver"), SESSION_COOKIE_SAMESITE="Lax")
     if config:
         app.config.from_mapping(config)
+    if "CONTENT_DIR" not in app.config:  # looked up only when needed: an installed Pressroom seeds it on first use
+        app.config["CONTENT_DIR"] = str(default_content_dir())
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     cache = ExportCache()
