@@ -190,6 +190,7 @@ class EpubExporter(Exporter):
         chapter_of = {chapter.section.id: chapter for chapter in chapters}
         nav = _document("nav", "text/nav.xhtml", render(
             "epub/nav.xhtml.jinja", article=article, chapters=chapters, has_cover=book.get_item_with_id("cover") is not None,
+            contents_href=lambda section: chapter_of[section.id].href,
             page_starts=[(chapter_of[start.section_id], start) for start in (pages.starts if pages else ())],
             page_anchor=page_anchor))
         nav.properties = ["nav"]

@@ -23,6 +23,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["in_document"] = lambda section: f"#{section.id}"
     return env
 
 

@@ -1,4 +1,5 @@
-"""The package's modules, read with `ast`: their imports (inside functions too) form no cycle."""
+"""The package's modules, read with `ast`: their imports (inside functions too) form no cycle, and
+the arrows point one way (the model knows no engine or door; only the PDF exporter knows WeasyPrint)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from pathlib import Path
 from conftest import ROOT
 
 PACKAGE = "pressroom"
-FOLDERS = ("", "articles", "exporters")
+FOLDERS = ("", "articles", "exporters", "exporters/pdf", "web")
 
 
 def module_files() -> dict[str, Path]:
-    """Every module of the package root, articles/ and exporters/, by its dotted name."""
+    """Every module of the package, by its dotted name."""
     modules = {}
     for folder in FOLDERS:
         prefix = ".".join(part for part in (PACKAGE, folder.replace("/", ".")) if part)
@@ -105,3 +106,42 @@ def test_no_module_imports_itself_through_others():
 
 def test_archives_read_zips_without_knowing_of_uploads_or_the_library():
     assert import_graph()["pressroom.articles.archives"] == {"pressroom.articles.errors"}
+
+
+def external_imports(path: Path) -> set[str]:
+    """The top-level names of the modules outside the package that the module at `path` imports."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.partition(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            found.add((node.module or "").partition(".")[0])
+    return found
+
+
+def test_only_the_pdf_exporter_imports_the_pdf_engine_or_is_imported_for_it():
+    modules = module_files()
+    graph = import_graph()
+    pdf = "pressroom.exporters.pdf"
+    assert sorted(name for name, path in modules.items() if "weasyprint" in external_imports(path)) == [
+        f"{pdf}", f"{pdf}.fetcher", f"{pdf}.pages"]
+    assert [name for name, imported in graph.items() if not name.startswith(pdf)
+            and any(module == pdf or module.startswith(pdf + ".") for module in imported)] == []
+
+
+def test_the_article_model_knows_no_engine_and_no_door():
+    modules = module_files()
+    graph = import_graph()
+    for name, path in modules.items():
+        if name.startswith("pressroom.articles"):
+            assert not external_imports(path) & {"flask", "werkzeug", "weasyprint", "ebooklib", "click"}, name
+            assert all(module.startswith("pressroom.articles") for module in graph[name]), name
+
+
+def test_create_app_only_configures_and_registers():
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    (factory,) = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == "create_app"]
+    assert factory.end_lineno - factory.lineno + 1 < 45
+    assert not [node for node in ast.walk(factory) if node is not factory and isinstance(node, (ast.FunctionDef, ast.Lambda))]
+    source = ast.get_source_segment((ROOT / "app.py").read_text(encoding="utf-8"), factory)
+    assert "route" not in source and "pdf" not in source.lower().replace("pressroom", "")
