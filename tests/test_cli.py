@@ -140,3 +140,10 @@ def test_a_batch_reports_progress_and_writes_everything(runner, tmp_path):
     assert "Exporting 4 articles" in result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         f"note-{n}.{ext}" for n in range(4) for ext in ("pdf", "epub"))
+
+
+def test_the_pdf_is_the_same_whatever_else_is_exported(runner, tmp_path):
+    everything = runner.invoke(main, ["export", str(SAMPLE), "-o", str(tmp_path / "all")])
+    alone = runner.invoke(main, ["export", str(SAMPLE), "-f", "pdf", "-o", str(tmp_path / "alone")])
+    assert everything.exit_code == alone.exit_code == 0
+    assert (tmp_path / "all" / f"{SLUG}.pdf").read_bytes() == (tmp_path / "alone" / f"{SLUG}.pdf").read_bytes()
