@@ -50,8 +50,11 @@ def _edition_flags() -> list[click.Option]:
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("."), show_default="the current folder", help="Folder to write the editions to.")
 @click.option("--strict", is_flag=True, help="Fail an article that has warnings instead of exporting it.")
+@click.option("--queue", "queue_url", envvar="PRESSROOM_QUEUE", metavar="URL",
+              help="Export on the workers of this Redis queue (redis://[:password@]host:port/db) instead of "
+                   "here.  [env: PRESSROOM_QUEUE]")
 def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_dir: Path, strict: bool,
-                   **edition_options) -> None:
+                   queue_url: str | None, **edition_options) -> None:
     """Write DIR/<slug>.<ext> for every SOURCE and format."""
     from .exporters import chosen_options, load_exporters, plan_editions
 
@@ -61,6 +64,9 @@ def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_d
         plan_editions(chosen, options)  # an unknown format or an impossible option stops here
     except PressroomError as error:
         _fail(error)
+    if queue_url:
+        _export_on_queue(queue_url, sources, chosen, options, output_dir, strict)
+        return
     jobs = [(source, chosen, output_dir, options, strict) for source in sources]
     failures = 0
     for outcome in _run_jobs(jobs):
@@ -70,6 +76,19 @@ def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_d
             click.echo(str(path))
         failures += outcome.failed
     if failures:
+        sys.exit(1)
+
+
+def _export_on_queue(url: str, sources, chosen: list[str], options, output_dir: Path, strict: bool) -> None:
+    from .jobs.submit import export_on_queue
+
+    try:
+        batch = export_on_queue(url, sources, chosen, options, output_dir, strict, write_files)
+    except PressroomError as error:
+        _fail(error)
+    if batch.failed:
+        click.echo(f"error: {len(batch.failed)} of {len(sources)} articles not exported: {', '.join(batch.failed)}",
+                   err=True)
         sys.exit(1)
 
 
@@ -94,7 +113,7 @@ def export_source(source: Path, chosen: list[str], output_dir: Path, options, st
         if strict and article.warnings:
             raise PressroomError(f"{source}: not exported, because of the warnings above (--strict)")
         for edition in export_set(article, chosen, options).values():
-            written += write_edition(output_dir, edition)
+            written += write_files(output_dir, edition.files)
     except PressroomError as error:
         return ExportOutcome(written, messages + [f"error: {error}"], True)
     return ExportOutcome(written, messages, False)
@@ -149,6 +168,24 @@ def list_command(content_dir: Path) -> None:
             click.echo(f"{entry.slug}\tcannot be read: {entry.error}")
 
 
+@main.command("worker")
+@click.option("--queue", "queue_url", envvar="PRESSROOM_QUEUE", metavar="URL", required=True,
+              help="The Redis queue to take export jobs from (redis://[:password@]host:port/db).  "
+                   "[env: PRESSROOM_QUEUE]")
+@click.option("--processes", default=os.cpu_count() or 1, show_default="one per core", type=click.IntRange(1, 256),
+              help="Jobs run at once; each export still runs in a limited process of its own.")
+def worker_command(queue_url: str, processes: int) -> None:
+    """Run export jobs from a queue (any number of machines may run workers)."""
+    from .jobs.queue import redacted
+    from .jobs.worker import run_worker
+
+    click.echo(f"Pressroom worker: {processes} processes on {redacted(queue_url)} (Ctrl+C stops it)", err=True)
+    try:
+        run_worker(queue_url, processes)
+    except PressroomError as error:
+        _fail(error)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -165,10 +202,10 @@ def serve_command(host: str, port: int, content_dir: Path) -> None:
     waitress.serve(app, host=host, port=port, threads=4, ident="Pressroom")
 
 
-def write_edition(output_dir: Path, edition) -> list[Path]:
-    """Write every file of `edition` under `output_dir`, each atomically; the paths written."""
+def write_files(output_dir: Path, files) -> list[Path]:
+    """Write the files of an edition under `output_dir`, each atomically; the paths written."""
     written = []
-    for file in edition.files:
+    for file in files:
         target = output_dir / file.name
         write_atomically(target, file.data)
         written.append(target)

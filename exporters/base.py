@@ -31,16 +31,19 @@ class OptionError(PressroomError):
 
 
 class ExportFailed(PressroomError):
-    """An engine could not make the edition; the message says why in the user's terms."""
+    """An engine could not make the edition; the message says why in the user's terms. `transient`
+    when the export was stopped (time, a dead worker) rather than refused: trying again may work."""
 
-    def __init__(self, article: Article, format_label: str, reason: str) -> None:
+    def __init__(self, article: Article, format_label: str, reason: str, transient: bool = False) -> None:
         super().__init__(f"{article.source_path}: this article cannot be exported as {format_label}: {reason}")
+        self.transient = transient
 
     @classmethod
     def because(cls, message: str) -> ExportFailed:
         """The error a worker process reported, by its message."""
         error = cls.__new__(cls)
         PressroomError.__init__(error, message)
+        error.transient = False
         return error
 
 

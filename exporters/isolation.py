@@ -45,11 +45,11 @@ def run_isolated(work: Callable[..., Any], article: Article, label: str, limits:
     sender.close()
     try:
         if not receiver.poll(limits.seconds):
-            raise ExportFailed(article, label, f"it took longer than {limits.seconds:g} seconds")
+            raise ExportFailed(article, label, f"it took longer than {limits.seconds:g} seconds", transient=True)
         try:
             outcome, payload = receiver.recv()
         except EOFError:
-            raise ExportFailed(article, label, _death_reason(worker)) from None
+            raise ExportFailed(article, label, _death_reason(worker), transient=True) from None
     finally:
         receiver.close()
         if worker.is_alive():

@@ -11,6 +11,7 @@ command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)  # EPUBCheck runs on Java
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)           # DAISY Ace and the browser tests
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)               # DAISY Ace and axe-core
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)   # the queue tests start their own, on loopback
 ldconfig -p | grep 'libpangoft2-1.0.so.0' >/dev/null || missing+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"

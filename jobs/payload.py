@@ -1,0 +1,71 @@
+"""A job as JSON: the article's bytes (source and images), its resolved facts and the options; and back."""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..articles import Article, ContentError, read_article_bytes
+from ..exporters import Edition, EditionFile, ExportFailed, ExportOptions
+
+# The files of one job's editions travel back through the result backend: more than this is refused.
+MAX_RESULT_BYTES = 64 * 1024 * 1024
+
+
+def job_payload(article: Article, formats: Sequence[str], options: Mapping[str, Any]) -> dict[str, Any]:
+    """Everything a worker on another machine needs to make the editions, as plain JSON values."""
+    return {
+        "name": article.source_path.name,
+        "source": _encode(article.source_path.read_bytes()),
+        "assets": {asset.href: _encode(asset.path.read_bytes()) for asset in article.assets},
+        "formats": list(formats),
+        "options": dict(options),
+    }
+
+
+def read_payload_article(payload: Mapping[str, Any], folder: Path) -> Article:
+    """The job's article, its files laid out in `folder` as they were beside the source."""
+    source = folder / PurePosixPath(payload["name"]).name
+    for href, data in payload["assets"].items():
+        target = (folder / href).resolve()
+        if not target.is_relative_to(folder.resolve()):
+            raise ContentError(payload["name"], f"the job names a file outside the article's folder ({href!r})")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(_decode(data))
+    data = _decode(payload["source"])
+    source.write_bytes(data)
+    return read_article_bytes(source, data)
+
+
+def editions_result(article: Article, editions: Mapping[str, Edition]) -> dict[str, Any]:
+    """The made files as JSON, within MAX_RESULT_BYTES."""
+    files = [file for edition in editions.values() for file in edition.files]
+    size = sum(len(file.data) for file in files)
+    if size > MAX_RESULT_BYTES:
+        raise ExportFailed(article, " and ".join(editions), f"its editions hold {size // (1024 * 1024)} MiB, more "
+                           f"than a queued job may return ({MAX_RESULT_BYTES // (1024 * 1024)} MiB); export it "
+                           "without --queue")
+    return {"files": [{"name": file.name, "media_type": file.media_type, "data": _encode(file.data)} for file in files]}
+
+
+def result_files(result: Mapping[str, Any]) -> list[EditionFile]:
+    return [EditionFile(item["name"], _decode(item["data"]), item["media_type"]) for item in result["files"]]
+
+
+def options_from_payload(payload: Mapping[str, Any]) -> ExportOptions:
+    return ExportOptions(payload["options"])
+
+
+def scratch_folder() -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix="pressroom-job-")
+
+
+def _encode(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _decode(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)

@@ -1,0 +1,98 @@
+"""The Celery application on Redis that carries export jobs: JSON only, a job redelivered when its
+worker dies (late acknowledgement), each job tried a bounded number of times."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from celery import Celery
+
+from ..articles import PressroomError
+from ..exporters import ExportFailed, ExportLimits, export_set
+from .payload import editions_result, options_from_payload, read_payload_article, scratch_folder
+
+TASK_NAME = "pressroom.export"
+MAX_ATTEMPTS = 3
+ATTEMPTS_KEY = "pressroom:attempts:{}"
+
+
+class QueueUnreachable(PressroomError):
+    """The queue's Redis does not answer."""
+
+
+def redacted(url: str) -> str:
+    """The queue URL as it may be printed: its password replaced."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = f"{parts.username}:" if parts.username else ":"
+    host = parts.hostname or ""
+    netloc = f"{user}***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def queue_app(url: str) -> Celery:
+    """The Celery app for the queue at `url` (redis://[:password@]host:port/db), export task included."""
+    limits = ExportLimits()
+    app = Celery("pressroom", broker=url, backend=url, set_as_current=False)
+    app.conf.update(
+        task_serializer="json", result_serializer="json", accept_content=["json"], result_accept_content=["json"],
+        task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
+        task_track_started=True, result_expires=24 * 3600, broker_connection_retry_on_startup=False,
+        worker_hijack_root_logger=False, worker_redirect_stdouts=False,
+        # A job not acknowledged within this time (its worker died) is delivered again; an export stops
+        # at `limits.seconds`, so a running job is never handed out twice.
+        broker_transport_options=_transport_options(limits),
+        result_backend_transport_options={"retry_policy": {"max_retries": 2}},
+    )
+    app.task(name=TASK_NAME, bind=True)(run_job)
+    return app
+
+
+def check_reachable(url: str) -> None:
+    """QueueUnreachable, naming the queue (never its password), unless its Redis answers."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3).ping()
+    except (redis.RedisError, OSError, ValueError) as error:
+        raise QueueUnreachable(f"the queue {redacted(url)} cannot be reached ({_reason(error)}); start Redis "
+                               "there, or export without --queue") from None
+
+
+def run_job(task, payload: dict[str, Any]) -> dict[str, Any]:
+    """The export task: make the editions of the job's article; {"files": [...]} or {"error": message}."""
+    client = task.backend.client
+    key = ATTEMPTS_KEY.format(task.request.id)
+    attempts = client.incr(key)
+    client.expire(key, 24 * 3600)
+    name = payload.get("name", "the article")
+    if attempts > MAX_ATTEMPTS:
+        return {"error": f"{name}: not exported: its export stopped {MAX_ATTEMPTS} times (the worker died or "
+                         "ran out of time each time)"}
+    with scratch_folder() as folder:
+        try:
+            article = read_payload_article(payload, Path(folder))
+            editions = export_set(article, payload["formats"], options_from_payload(payload), ExportLimits())
+            return editions_result(article, editions)
+        except ExportFailed as error:
+            if error.transient and attempts < MAX_ATTEMPTS:
+                raise task.retry(countdown=0, max_retries=None) from None
+            return {"error": str(error).replace(folder + os.sep, "")}
+        except PressroomError as error:
+            return {"error": str(error).replace(folder + os.sep, "")}
+
+
+def _transport_options(limits: ExportLimits) -> dict[str, int]:
+    visibility = int(os.environ.get("PRESSROOM_QUEUE_VISIBILITY_SECONDS", 0)) or int(limits.seconds * 2 + 30)
+    # Look for abandoned jobs a few times per visibility timeout, not once in ten sweeps.
+    return {"visibility_timeout": visibility, "unacked_restore_interval": max(1, min(10, visibility // 4)),
+            "unacked_restore_throttle": 1}
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0][:200]

@@ -1,0 +1,107 @@
+"""Sending a batch of exports to the queue and writing the editions as they come back."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+import redis
+
+from ..articles import PressroomError, read_article
+from .payload import job_payload, result_files
+from .queue import TASK_NAME, QueueUnreachable, check_reachable, queue_app, redacted
+
+POLL_SECONDS = 0.05
+
+
+@dataclass
+class Batch:
+    """What a queued batch did: paths written per source, messages, sources that failed or are unknown."""
+
+    written: list[Path] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    unfinished: list[str] = field(default_factory=list)
+
+
+def export_on_queue(url: str, sources: Sequence[Path], formats: Sequence[str], options: Mapping[str, Any],
+                    output_dir: Path, strict: bool, write: Callable[[Path, Any], list[Path]]) -> Batch:
+    """Enqueue one job per source, show one progress bar, and write each job's files (with `write`)
+    as its result arrives. Sources that cannot be read fail here, before anything is sent."""
+    check_reachable(url)
+    app = queue_app(url)
+    batch = Batch()
+    pending: dict[str, Path] = {}
+    for source in sources:
+        try:
+            article = read_article(source)
+        except PressroomError as error:
+            click.echo(f"error: {error}", err=True)
+            batch.failed.append(str(source))
+            continue
+        for warning in article.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if strict and article.warnings:
+            click.echo(f"error: {source}: not exported, because of the warnings above (--strict)", err=True)
+            batch.failed.append(str(source))
+            continue
+        job_id = str(uuid.uuid4())
+        pending[job_id] = source
+        app.send_task(TASK_NAME, args=[job_payload(article, formats, options)], task_id=job_id)
+    client = app.backend.client
+    try:
+        with click.progressbar(length=len(pending), label=f"Exporting {len(pending)} articles on the queue",
+                               file=sys.stderr) as bar:
+            while pending:
+                ids = list(pending)
+                metas = client.mget([app.backend.get_key_for_task(job_id) for job_id in ids])
+                for job_id, meta in zip(ids, metas, strict=True):
+                    outcome = _finished(meta)
+                    if outcome is None:
+                        continue
+                    source = pending.pop(job_id)
+                    bar.update(1)
+                    if "error" in outcome:
+                        click.echo(f"error: {outcome['error']}", err=True)
+                        batch.failed.append(str(source))
+                        continue
+                    for path in write(output_dir, result_files(outcome)):
+                        click.echo(str(path))
+                        batch.written.append(path)
+                if pending:
+                    time.sleep(POLL_SECONDS)
+    except (OSError, redis.RedisError) as error:
+        batch.unfinished = [str(source) for source in pending.values()]
+        raise QueueLost(url, batch, error) from None
+    return batch
+
+
+class QueueLost(PressroomError):
+    """The queue went away during a batch: says what was written and what was not."""
+
+    def __init__(self, url: str, batch: Batch, error: BaseException) -> None:
+        self.batch = batch
+        done = sorted({str(path) for path in batch.written})
+        super().__init__(f"the queue {redacted(url)} was lost ({str(error).splitlines()[0][:200]}); "
+                         f"written: {', '.join(done) or 'nothing'}; not exported: {', '.join(batch.unfinished)}")
+
+
+def _finished(meta: bytes | None) -> dict[str, Any] | None:
+    """A job's outcome from its result record, once it has one: its files, or {"error": ...}."""
+    if meta is None:
+        return None
+    record = json.loads(meta)
+    if record.get("status") == "SUCCESS":
+        return record["result"]
+    if record.get("status") == "FAILURE":
+        return {"error": f"the job failed on its worker: {record.get('result', {}).get('exc_message')}"}
+    return None
+
+
+__all__ = ["Batch", "QueueLost", "QueueUnreachable", "export_on_queue"]

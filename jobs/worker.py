@@ -1,0 +1,33 @@
+"""`pressroom worker`: a Celery worker of the export queue, each job in a limited export process."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import socket
+
+from celery.signals import worker_process_init
+
+from ..exporters import load_exporters
+from .queue import check_reachable, queue_app
+
+
+@worker_process_init.connect
+def allow_export_processes(**_) -> None:
+    """Billiard marks its pool processes daemonic, and multiprocessing refuses children to daemonic
+    processes; each job exports in a child process of its own (its time and memory limits), which
+    the pool process waits for and stops itself."""
+    multiprocessing.current_process()._config.pop("daemon", None)
+
+
+def run_worker(url: str, processes: int) -> None:
+    """Take export jobs from the queue at `url` with `processes` worker processes, until stopped."""
+    check_reachable(url)
+    app = queue_app(url)
+    # Loaded once here, so that every pool process and every export process forks warm.
+    for exporter in load_exporters().values():
+        exporter.prepare(many=True)
+    worker = app.Worker(concurrency=processes, pool="prefork", loglevel="WARNING", quiet=True,
+                        hostname=f"pressroom-{os.getpid()}@{socket.gethostname()}", without_gossip=True,
+                        without_mingle=True, without_heartbeat=True, optimization="fair")
+    worker.start()
