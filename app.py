@@ -29,7 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["CONTENT_DIR"] = str(default_content_dir())
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
-    app.extensions[EXTENSION] = WebState(app.config["EXPORT_LIMITS"])
+    app.extensions[EXTENSION] = WebState.from_config(app.config)
     for feature in (library, editions, pages):
         app.register_blueprint(feature.blueprint)
     return app

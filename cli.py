@@ -191,13 +191,23 @@ def worker_command(queue_url: str, processes: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
               default=default_content_dir, show_default="content/ in the checkout, else in the user data folder")
-def serve_command(host: str, port: int, content_dir: Path) -> None:
+@click.option("--queue", "queue_url", envvar="PRESSROOM_QUEUE", metavar="URL",
+              help="Hand exports to the workers of this Redis queue instead of this server's own processes.  "
+                   "[env: PRESSROOM_QUEUE]")
+def serve_command(host: str, port: int, content_dir: Path, queue_url: str | None) -> None:
     """Serve the web UI with waitress (a production WSGI server)."""
     import waitress
 
     from .app import create_app
 
-    app = create_app({"CONTENT_DIR": str(content_dir)})
+    if queue_url:
+        from .jobs.queue import check_reachable
+
+        try:
+            check_reachable(queue_url)
+        except PressroomError as error:
+            _fail(error)
+    app = create_app({"CONTENT_DIR": str(content_dir), "QUEUE_URL": queue_url})
     click.echo(f"Pressroom is serving {content_dir} on http://{host}:{port}/ (Ctrl+C stops it)")
     waitress.serve(app, host=host, port=port, threads=4, ident="Pressroom")
 

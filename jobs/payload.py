@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..articles import Article, ContentError, read_article_bytes
-from ..exporters import Edition, EditionFile, ExportFailed, ExportOptions
+from ..exporters import Edition, EditionFile, ExportFailed, ExportOptions, View
 
 # The files of one job's editions travel back through the result backend: more than this is refused.
 MAX_RESULT_BYTES = 64 * 1024 * 1024
@@ -41,18 +41,31 @@ def read_payload_article(payload: Mapping[str, Any], folder: Path) -> Article:
 
 
 def editions_result(article: Article, editions: Mapping[str, Edition]) -> dict[str, Any]:
-    """The made files as JSON, within MAX_RESULT_BYTES."""
-    files = [file for edition in editions.values() for file in edition.files]
-    size = sum(len(file.data) for file in files)
+    """The made editions as JSON (files, views, preview resources), within MAX_RESULT_BYTES."""
+    size = sum(len(file.data) for edition in editions.values() for file in edition.files)
     if size > MAX_RESULT_BYTES:
         raise ExportFailed(article, " and ".join(editions), f"its editions hold {size // (1024 * 1024)} MiB, more "
                            f"than a queued job may return ({MAX_RESULT_BYTES // (1024 * 1024)} MiB); export it "
-                           "without --queue")
-    return {"files": [{"name": file.name, "media_type": file.media_type, "data": _encode(file.data)} for file in files]}
+                           "without a queue")
+    return {"editions": {name: {
+        "files": [{"name": file.name, "media_type": file.media_type, "data": _encode(file.data)}
+                  for file in edition.files],
+        "views": [[view.name, view.title] for view in edition.views],
+        "resources": dict(edition.resources),
+    } for name, edition in editions.items()}}
+
+
+def result_editions(result: Mapping[str, Any]) -> dict[str, Edition]:
+    """The editions a job's result holds, by format."""
+    return {name: Edition(tuple(EditionFile(item["name"], _decode(item["data"]), item["media_type"])
+                                for item in made["files"]),
+                          tuple(View(view_name, title) for view_name, title in made["views"]),
+                          resources=made["resources"])
+            for name, made in result["editions"].items()}
 
 
 def result_files(result: Mapping[str, Any]) -> list[EditionFile]:
-    return [EditionFile(item["name"], _decode(item["data"]), item["media_type"]) for item in result["files"]]
+    return [file for edition in result_editions(result).values() for file in edition.files]
 
 
 def options_from_payload(payload: Mapping[str, Any]) -> ExportOptions:

@@ -3,15 +3,20 @@ killed mid-batch, a poisoned article, Redis down at the start and lost in the mi
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 import redis
 
-from conftest import PRESSROOM
+from conftest import PRESSROOM, SAMPLE
+from pressroom.exporters import ExportOptions
 from queue_services import kill_group, running_redis, running_workers
-from server import free_port
+from server import free_port, running_server
 
 PASSWORD = "s3cret-queue-password"
 PARAGRAPH = "A sentence that goes on and on, to make a very long book indeed. " * 40
@@ -117,3 +122,37 @@ def test_redis_lost_mid_batch_says_what_is_done_and_what_is_not(tmp_path):
         assert not path.name.endswith(".part")
         data = path.read_bytes()
         assert data.rstrip().endswith(b"%%EOF") if path.suffix == ".pdf" else data.startswith(b"PK")
+
+
+def test_the_server_hands_downloads_to_the_queue_and_a_restart_loses_nothing(tmp_path, sample):
+    from pressroom.exporters import export
+
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(SAMPLE, content / SAMPLE.name)
+    path = f"/articles/{sample.slug}/download/pdf?page_size=a5"
+    with running_redis(tmp_path) as server:
+        with running_server(content, PRESSROOM_QUEUE=server.url) as base:
+            status, page = get(base + path)
+            assert status == 202 and 'data-state="queued"' in page and "next in line" in page
+        with running_server(content, PRESSROOM_QUEUE=server.url) as base:  # the server restarted
+            status, page = get(base + path)
+            assert status == 202 and 'data-state="queued"' in page
+            with redis.Redis.from_url(server.url) as client:
+                assert client.llen("celery") == 1  # found again, not sent twice
+            with running_workers(server.url, 1, tmp_path):
+                deadline = time.monotonic() + 120
+                while status == 202 and time.monotonic() < deadline:
+                    time.sleep(0.5)
+                    status, body = get(base + path, binary=True)
+    assert status == 200
+    assert body == export(sample, "pdf", ExportOptions(page_size="a5"))
+
+
+def get(url: str, binary: bool = False):
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            data = response.read()
+            return response.status, data if binary else data.decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()

@@ -9,11 +9,13 @@ from ..articles import ContentError, PressroomError
 from ..exporters import OptionError, UnknownFormat
 from ..exporters.rendering import TEMPLATES_DIR
 from .security import csrf_token
+from .state import JobPending
 
 blueprint = Blueprint("pages", __name__)
 # Only these template folders hold files a browser may fetch (stylesheets, script and fonts).
 PUBLIC_FOLDERS = ("screen/", "web/", "fonts/")
 PUBLIC_SUFFIXES = (".css", ".ttf", ".js")
+JOB_RETRY_SECONDS = 2
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
                            "style-src-attr 'unsafe-inline'; object-src 'none'; frame-ancestors 'self'; "
                            "base-uri 'none'; form-action 'self'")
@@ -46,6 +48,15 @@ def http_error(error: HTTPException):
         limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
         message = f"The upload is larger than {limit} MiB. Send the article with only the images it uses."
     return render_template("web/error.html.jinja", status=error.code, title=error.name, message=message), error.code
+
+
+@blueprint.app_errorhandler(JobPending)
+def job_pending(pending: JobPending):
+    """A page that says where the edition's job is and looks again in a moment (202: not there yet)."""
+    response = current_app.make_response((render_template("web/job.html.jinja", job=pending.job), 202))
+    response.headers["Retry-After"] = str(JOB_RETRY_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @blueprint.app_errorhandler(ContentError)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import abort, current_app, request
 
 from ..articles import Article, Library
-from ..exporters import Edition, EditionPlan, ExportLimits, ExportOptions, chosen_options, export_set
+from ..exporters import Edition, EditionPlan, ExportFailed, ExportLimits, ExportOptions, chosen_options, export_set
 from .cache import EditionCache
 
 EXTENSION = "pressroom"
@@ -15,10 +16,29 @@ EXTENSION = "pressroom"
 
 @dataclass
 class WebState:
-    """The export limits of this app and the editions it made recently."""
+    """The export limits of this app, the editions it made recently, and the queue that makes them
+    when one is configured (`QUEUE_URL`; else this server's own worker processes do)."""
 
     limits: ExportLimits
+    queue: Any = None
     editions: EditionCache = field(default_factory=EditionCache)
+
+    @classmethod
+    def from_config(cls, config) -> WebState:
+        queue = None
+        if config.get("QUEUE_URL"):
+            from ..jobs.queue import queue_app
+
+            queue = queue_app(config["QUEUE_URL"])
+        return cls(config["EXPORT_LIMITS"], queue)
+
+
+class JobPending(Exception):
+    """The edition is a job on the queue that has not finished yet (`job` says where it is)."""
+
+    def __init__(self, job) -> None:
+        super().__init__(job.state)
+        self.job = job
 
 
 def state() -> WebState:
@@ -47,6 +67,22 @@ def edition(article: Article, plan: EditionPlan, options: ExportOptions) -> Edit
     key = plan.key(article)
     made = state().editions.get(key)
     if made is None:
-        made = export_set(article, [plan.exporter.name], options, state().limits)[plan.exporter.name]
+        if state().queue is not None:
+            made = _made_on_queue(article, plan, options, key)
+        else:
+            made = export_set(article, [plan.exporter.name], options, state().limits)[plan.exporter.name]
         state().editions.put(key, made)
     return made
+
+
+def _made_on_queue(article: Article, plan: EditionPlan, options: ExportOptions, key: str) -> Edition:
+    """The edition from the queue's workers: sent once under its key, then JobPending until it is made."""
+    from ..jobs.payload import job_payload, result_editions
+    from ..jobs.tracking import submit_once
+
+    job = submit_once(state().queue, key, job_payload(article, [plan.exporter.name], options))
+    if job.state == "done":
+        return result_editions(job.result)[plan.exporter.name]
+    if job.state == "failed":
+        raise ExportFailed.because(job.reason)
+    raise JobPending(job)

@@ -17,7 +17,16 @@ document.addEventListener("click", async (event) => {
   tick();
   const timer = window.setInterval(tick, 1000);
   try {
-    const response = await fetch(link.href, { credentials: "same-origin" });
+    let response = await fetch(link.href, { credentials: "same-origin" });
+    // 202: the edition is a job on the queue; say where it is and ask again.
+    while (response.status === 202) {
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const state = page.querySelector(".job-state");
+      status.textContent = `The ${label}: ${state ? state.textContent.trim() : "waiting for a worker"}`;
+      window.clearInterval(timer);
+      await new Promise((resolve) => { window.setTimeout(resolve, 2000); });
+      response = await fetch(link.href, { credentials: "same-origin" });
+    }
     if (!response.ok) {
       const page = new DOMParser().parseFromString(await response.text(), "text/html");
       const message = page.querySelector(".error-message");
