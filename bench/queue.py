@@ -121,7 +121,7 @@ def trivial_latencies(work: Path, jobs: int) -> list[float]:
                 result = app.send_task(TASK_NAME, args=[payload], task_id=str(uuid.uuid4()))
                 outcome = result.get(timeout=30, interval=0.001)
                 latencies.append(time.perf_counter() - started)
-                assert "files" in outcome, outcome
+                assert "editions" in outcome, outcome
         finally:
             os.killpg(worker.pid, 9)
             worker.wait()
