@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -15,7 +16,9 @@ from .errors import ContentError
 from .frontmatter import metadata_fields, parse_front_matter, split_front_matter
 from .fragments import make_fragment
 from .model import Footnote, Metadata, Section
+from .quotes import QUOTE_MARKS, URL, quote_marks
 from .reading import ReadResult
+from .section_ids import OPENING_ID, SectionIds
 from .sanitize import removed_markup, sanitize_html
 
 SECTION_TAGS = ("h1", "h2")
@@ -26,15 +29,13 @@ class MarkdownReader:
 
     file_extensions = ("md", "markdown")
 
-    def __init__(self) -> None:
-        self._markdown = _markdown_parser()
-
     def read(self, path: Path, text: str) -> ReadResult:
         front_text, body, body_line = split_front_matter(path, text)
         front = parse_front_matter(path, front_text) if front_text is not None else {}
         fields = metadata_fields(path, front)
         env: dict = {}
-        tokens = self._markdown.parse(body, env)
+        markdown = _markdown_parser(quote_marks(fields.get("language", "en")))
+        tokens = markdown.parse(body, env)
         tokens, notes = _split_footnotes(tokens)
         warnings: list[str] = []
         assets = _check_images(path, tokens, body_line, warnings)
@@ -48,44 +49,41 @@ class MarkdownReader:
                                    line=front["cover"][1], fix="name an image in the article's folder")
             assets.append(_local_href(cover))
         image_source = _ImageSources(path, assets, warnings)
-        note_html = {key: make_fragment(self._render(toks, env, image_source)).html for key, toks in notes.items()}
-        sections = tuple(self._sections(tokens, env, note_html, image_source))
+        note_html = {key: make_fragment(_render(markdown, toks, env, image_source)).html for key, toks in notes.items()}
+        sections = tuple(self._sections(markdown, tokens, env, note_html, image_source))
         metadata = Metadata(**fields)
         return ReadResult(metadata=metadata, sections=sections,
                           asset_hrefs=tuple(dict.fromkeys(assets)), warnings=tuple(warnings))
 
-    def _sections(self, tokens: list[Token], env: dict, note_html: dict[int, str], image_source):
-        used_ids: set[str] = {"introduction"}
-        groups: list[tuple[str, str, list[Token]]] = []
+    def _sections(self, markdown: MarkdownIt, tokens: list[Token], env: dict, note_html: dict[int, str],
+                  image_source):
+        """One section per `#`/`##` heading, and the untitled opening for what comes before the first."""
+        ids = SectionIds()
+        groups: list[tuple[str, str, list[Token]]] = [(OPENING_ID, "", [])]
         index = 0
-        current: list[Token] = []
-        title, section_id = "Introduction", "introduction"
         while index < len(tokens):
             token = tokens[index]
             if token.type == "heading_open" and token.tag in SECTION_TAGS:
-                if current or groups or section_id != "introduction":
-                    groups.append((section_id, title, current))
                 title = _plain_text(tokens[index + 1])
-                section_id = _unique_id(_slugify(title) or "section", used_ids)
-                current = []
+                groups.append((ids.take(title), title, []))
                 index += 3
                 continue
-            current.append(token)
+            groups[-1][2].append(token)
             index += 1
-        groups.append((section_id, title, current))
+        if not groups[0][2] and len(groups) > 1:
+            del groups[0]
         for section_id, title, group in groups:
-            if section_id == "introduction" and not group and len(groups) > 1:
-                continue
             note_ids = _referenced_notes(group)
             footnotes = tuple(Footnote(id=f"fn-{key + 1}", number=key + 1, html=note_html[key],
                                        inline_html=_inline(note_html[key]))
                               for key in note_ids if key in note_html)
-            body = make_fragment(self._render(group, env, image_source), {note.id: note for note in footnotes})
+            body = make_fragment(_render(markdown, group, env, image_source), {note.id: note for note in footnotes})
             yield Section(id=section_id, title=title, html=body.html, footnotes=footnotes, images=body.images,
                           links=body.links, citations=body.citations, words=body.words)
 
-    def _render(self, tokens: list[Token], env: dict, image_source) -> str:
-        return sanitize_html(self._markdown.renderer.render(tokens, self._markdown.options, env), image_source)
+
+def _render(markdown: MarkdownIt, tokens: list[Token], env: dict, image_source) -> str:
+    return sanitize_html(markdown.renderer.render(tokens, markdown.options, env), image_source)
 
 
 class _ImageSources:
@@ -105,15 +103,45 @@ class _ImageSources:
         return href
 
 
-def _markdown_parser() -> MarkdownIt:
-    markdown = (MarkdownIt("commonmark", {"html": True})
-                .enable(["table", "strikethrough"])
+@lru_cache(maxsize=len(QUOTE_MARKS))
+def _markdown_parser(quotes: tuple[str, str, str, str]) -> MarkdownIt:
+    """CommonMark with tables, footnotes and curly `quotes` (markdown-it's typographer makes only
+    quotes and apostrophes: its other replacements would change what the author typed)."""
+    markdown = (MarkdownIt("commonmark", {"html": True, "typographer": True, "quotes": list(quotes)})
+                .enable(["table", "strikethrough", "smartquotes"])
                 .use(footnote_plugin))
+    markdown.core.ruler.before("smartquotes", "keep_addresses", _keep_addresses)
     markdown.add_render_rule("footnote_ref", _render_footnote_ref)
     markdown.add_render_rule("paragraph_open", _render_paragraph_open)
     markdown.add_render_rule("paragraph_close", _render_paragraph_close)
     markdown.add_render_rule("image", _render_image)
     return markdown
+
+
+def _keep_addresses(state) -> None:
+    """Set the addresses typed in the text apart, so that no quote in them is curled (the text_join
+    rule joins them to the text again)."""
+    for inline in state.tokens:
+        if inline.type != "inline" or not inline.children:
+            continue
+        children = []
+        for child in inline.children:
+            if child.type != "text" or not URL.search(child.content):
+                children.append(child)
+                continue
+            start = 0
+            for url in URL.finditer(child.content):
+                children += [_text_token("text", child.content[start:url.start()]),
+                             _text_token("text_special", url.group())]
+                start = url.end()
+            children.append(_text_token("text", child.content[start:]))
+        inline.children = children
+
+
+def _text_token(kind: str, content: str) -> Token:
+    token = Token(kind, "", 0)
+    token.content = content
+    return token
 
 
 def _render_footnote_ref(self, tokens, index, options, env) -> str:
@@ -255,17 +283,3 @@ def _plain_text(inline: Token) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             pieces.append(" ")
     return "".join(pieces).strip()
-
-
-def _slugify(text: str) -> str:
-    return re.sub(r"[^\w]+", "-", text.lower(), flags=re.ASCII).strip("-")
-
-
-def _unique_id(base: str, used: set[str]) -> str:
-    candidate = base if not base[0].isdigit() else f"s-{base}"
-    number = 2
-    while candidate in used:
-        candidate = f"{base}-{number}"
-        number += 1
-    used.add(candidate)
-    return candidate

@@ -77,10 +77,11 @@ class Citation:
 
 @dataclass(frozen=True)
 class Section:
-    """One entry of every table of contents: a numbered item, a chapter, or the untitled opening.
+    """A numbered item, a chapter, or the untitled opening (`title` "": the text before the first
+    heading, which no table of contents lists under a name the author did not write).
 
     `html` is well-formed XHTML and holds the body only, without its note citations (each medium
-    renders those at `citations`); the heading is rendered from `title`. The readers record the
+    renders those at `citations`); the heading is rendered from `title`, when there is one. The readers record the
     images, the ids of the body's `#links` and the number of words, so no edition parses it again.
     """
 
@@ -96,8 +97,12 @@ class Section:
 
     @property
     def label(self) -> str:
-        """The title as tables of contents show it ("2. A lineup for a bus.")."""
+        """The title as tables of contents show it ("2. A lineup for a bus."); "" for the opening."""
         return f"{self.number}. {self.title}" if self.number is not None else self.title
+
+    @property
+    def titled(self) -> bool:
+        return bool(self.title)
 
     def passages(self) -> list[tuple[str, Citation | None]]:
         """The body cut at each note citation: (XHTML, the citation that follows it or None)."""
@@ -127,12 +132,20 @@ class Article:
     sections: tuple[Section, ...]
     source_path: Path
     digest: str
+    # When its editions are dated (their metadata and files): resolved once, when it is read.
+    edition_date: datetime.datetime
     assets: tuple[Asset, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def title(self) -> str:
         return self.metadata.title
+
+    @property
+    def contents(self) -> tuple[Section, ...]:
+        """The sections a table of contents lists: the titled ones; when none has a title, the first
+        (listed under the article's title, so that every contents has an entry)."""
+        return tuple(section for section in self.sections if section.titled) or self.sections[:1]
 
     @property
     def word_count(self) -> int:

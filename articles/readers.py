@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import hashlib
+import os
 import re
 from pathlib import Path
 
 from .assets import load_asset
 from .errors import ContentError
 from .markdown_reader import MarkdownReader
-from .model import Article
+from .model import Article, Metadata
 from .text_reader import TextReader
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
@@ -35,27 +38,55 @@ def read_article(path: Path | str) -> Article:
                            fix="name a .txt or .md file") from None
     except OSError as error:
         raise ContentError(path, f"cannot be read: {error.strerror}") from None
-    return read_article_bytes(path, data)
+    return read_article_bytes(path, data, _modified(path))
 
 
-def read_article_bytes(path: Path, data: bytes) -> Article:
-    """Read an article whose source bytes are `data`; `path` names it and locates its images."""
+def read_article_bytes(path: Path, data: bytes, modified: datetime.datetime | None = None) -> Article:
+    """Read an article whose source bytes are `data`; `path` names it and locates its images.
+
+    `modified` is when the source last changed, which dates an undated article's editions when
+    SOURCE_DATE_EPOCH is not set (default: the modification time of the file at `path`, if any).
+    """
     reader = _reader_for(path)
     if len(data) > MAX_SOURCE_BYTES:
         raise ContentError(path, f"the file is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB",
                            fix="split it into several articles")
     text, cleaning = without_control_characters(path, decode_source(path, data))
     result = reader.read(path, text)
+    metadata, escaped = _metadata_without_control_characters(path, result.metadata)
     if len(result.sections) > MAX_SECTIONS:
         raise ContentError(path, f"the article has {len(result.sections)} sections; Pressroom makes editions "
                            f"of at most {MAX_SECTIONS}", fix="split it into several articles")
     assets = tuple(load_asset(path, href) for href in result.asset_hrefs)
+    date = edition_date(metadata, modified or _modified(path))
     digest = hashlib.sha256(data)
     for asset in assets:
         digest.update(asset.href.encode() + b"\0" + asset.path.read_bytes())
-    return Article(slug=slug_for(path), metadata=result.metadata, sections=result.sections,
-                   source_path=path, digest=digest.hexdigest(), assets=assets,
-                   warnings=cleaning + result.warnings)
+    digest.update(b"\0" + date.isoformat().encode())  # the editions print it
+    return Article(slug=slug_for(path), metadata=metadata, sections=result.sections,
+                   source_path=path, digest=digest.hexdigest(), edition_date=date, assets=assets,
+                   warnings=cleaning + escaped + result.warnings)
+
+
+def edition_date(metadata: Metadata, modified: datetime.datetime | None) -> datetime.datetime:
+    """The date the article's editions carry (in UTC, to the second): its own date, else
+    SOURCE_DATE_EPOCH, else when its source last changed, else (bytes with no file) when it was read."""
+    if metadata.date is not None:
+        return datetime.datetime(metadata.date.year, metadata.date.month, metadata.date.day,
+                                 tzinfo=datetime.timezone.utc)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
+    moment = modified or datetime.datetime.now(datetime.timezone.utc)
+    return moment.astimezone(datetime.timezone.utc).replace(microsecond=0)
+
+
+def _modified(path: Path) -> datetime.datetime | None:
+    """When the file at `path` last changed, or None when there is no such file."""
+    try:
+        return datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.timezone.utc)
+    except OSError:
+        return None
 
 
 def referenced_files(path: Path, data: bytes) -> tuple[str, ...]:
@@ -90,6 +121,31 @@ def without_control_characters(path: Path, text: str) -> tuple[str, tuple[str, .
     warning = (f"{path}, line {line}: {count} control character{'s' if count > 1 else ''} "
                f"(such as U+{ord(match.group()):04X}) removed: no edition can hold them")
     return _CONTROL.sub("", text), (warning,)
+
+
+def _metadata_without_control_characters(path: Path, metadata: Metadata) -> tuple[Metadata, tuple[str, ...]]:
+    """The metadata without the control characters YAML escapes ("\\a", "\\x1b") put back into it, and
+    a warning naming the fields that had any; a title of nothing else is an error."""
+    changed: dict[str, object] = {}
+    for name, value in vars(metadata).items():
+        if isinstance(value, str):
+            cleaned = _CONTROL.sub("", value)
+        elif name == "subjects":
+            cleaned = tuple(_CONTROL.sub("", subject) for subject in value)
+        elif name == "authors":
+            cleaned = tuple(dataclasses.replace(author, name=_CONTROL.sub("", author.name),
+                                                file_as=author.file_as and _CONTROL.sub("", author.file_as))
+                            for author in value)
+        else:
+            continue
+        if cleaned != value:
+            changed[name] = cleaned
+    if not changed:
+        return metadata, ()
+    if not changed.get("title", metadata.title).strip():
+        raise ContentError(path, "the title holds only control characters", fix="give the article a title in words")
+    return dataclasses.replace(metadata, **changed), (
+        f"{path}: control characters removed from the front matter's {', '.join(changed)}: no edition can hold them",)
 
 
 def slug_for(path: Path) -> str:

@@ -9,7 +9,9 @@ from pathlib import Path
 from .errors import ContentError
 from .fragments import make_fragment
 from .model import Metadata, Section
+from .quotes import curl_quotes, quote_marks
 from .reading import ReadResult
+from .section_ids import OPENING_ID, SectionIds
 
 # "\s" in a str pattern includes the no-break space the sample puts after "1."
 _ITEM = re.compile(r"(\d{1,4})\.\s+(?=\S)")
@@ -18,12 +20,15 @@ _FIRST_SENTENCE = re.compile(r"(.+?[.!?\u2026][\"'\u2019\u201d)\]]*)\s+(?=\S)(.*
 
 
 class TextReader:
-    """Reads `.txt` listicles such as the sample article; every character of the text is kept."""
+    """Reads `.txt` listicles such as the sample article; every character of the text is kept, but
+    straight quotes, which become curly."""
 
     file_extensions = ("txt",)
 
     def read(self, path: Path, text: str) -> ReadResult:
-        paragraphs = list(_paragraphs(text))
+        marks = quote_marks(Metadata.language)
+        # Quotes typed straight become curly; every other character is kept.
+        paragraphs = [(line, curl_quotes(paragraph, marks)) for line, paragraph in _paragraphs(text)]
         if not paragraphs:
             raise ContentError(path, "the file has no text, so it has no title", line=1,
                                fix="put the article's title on the first line")
@@ -31,19 +36,20 @@ class TextReader:
         if "\n" in title:
             raise ContentError(path, "the title runs over several lines", line=title_line,
                                fix="put the title alone on the first line, followed by a blank line")
+        ids = SectionIds()
         sections: list[Section] = []
-        intro: list[str] = []
+        opening: list[str] = []
         for _line, paragraph in body:
             match = _ITEM.match(paragraph)
             if match:
-                sections.append(_item_section(int(match.group(1)), paragraph[match.end():]))
+                sections.append(_item_section(ids, int(match.group(1)), paragraph[match.end():]))
             elif sections:
                 sections[-1] = _append(sections[-1], paragraph)
             else:
-                intro.append(paragraph)
-        if intro or not sections:
-            sections.insert(0, Section(id="introduction", title="Introduction",
-                                       html="".join(_paragraph_html(p) for p in intro)))
+                opening.append(paragraph)
+        if opening or not sections:
+            # The paragraphs before item 1 open the article untitled: the author gave them no heading.
+            sections.insert(0, Section(id=OPENING_ID, title="", html="".join(_paragraph_html(p) for p in opening)))
         return ReadResult(metadata=Metadata(title=title.strip()), sections=tuple(map(_recorded, sections)))
 
 
@@ -63,10 +69,10 @@ def _paragraphs(text: str):
         yield start, "\n".join(lines)
 
 
-def _item_section(number: int, text: str) -> Section:
+def _item_section(ids: SectionIds, number: int, text: str) -> Section:
     match = _FIRST_SENTENCE.fullmatch(text)
     caption, rest = (match.group(1), match.group(2)) if match else (text, "")
-    return Section(id=f"item-{number}", title=caption, number=number,
+    return Section(id=ids.take(f"item-{number}"), title=caption, number=number,
                    html=_paragraph_html(rest) if rest else "")
 
 

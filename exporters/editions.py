@@ -1,28 +1,12 @@
-"""Facts every edition states the same way: its date, its identifier, its colophon."""
+"""Facts every edition states the same way: its identifier, its cover's description."""
 
 from __future__ import annotations
 
-import datetime
-import os
 import uuid
 
 from ..articles import Article
 
-# The date of an article with none, when SOURCE_DATE_EPOCH is not set either: fixed, never "now",
-# so that the same input always gives the same bytes.
-FALLBACK_DATE = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
 IDENTIFIER_NAMESPACE = uuid.UUID("8f1d8a4e-5a3c-4e57-9d0e-70726573726f")
-
-
-def edition_date(article: Article) -> datetime.datetime:
-    """When this edition was made: the article's date, else SOURCE_DATE_EPOCH, else a fixed date."""
-    if article.metadata.date is not None:
-        date = article.metadata.date
-        return datetime.datetime(date.year, date.month, date.day, tzinfo=datetime.timezone.utc)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
-    return FALLBACK_DATE
 
 
 def edition_identifier(article: Article) -> str:

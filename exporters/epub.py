@@ -13,7 +13,7 @@ from ebooklib import epub
 from ..articles import Article, Section
 from .base import Edition, EditionFile, ExportFailed, Exporter, Finding, Option, View
 from .cover import cover_png
-from .editions import cover_alt_text, edition_date, edition_identifier
+from .editions import cover_alt_text, edition_identifier
 from .page_breaks import insert_page_breaks
 from .pagination import PageList, page_anchor
 from .rendering import read_template_file, render
@@ -198,14 +198,14 @@ class EpubExporter(Exporter):
         titlepage = book.spine.index(book.get_item_with_id("titlepage"))
         book.spine.insert(titlepage + 1, nav)
         book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type="application/x-dtbncx+xml",
-                                    content=render("epub/toc.ncx.jinja", article=article, chapters=chapters,
-                                                   identifier=edition_identifier(article)).encode()))
+                                    content=render("epub/toc.ncx.jinja", article=article, identifier=edition_identifier(article),
+                                                   contents_href=lambda section: chapter_of[section.id].href).encode()))
 
     def build_epub(self, book: epub.EpubBook, article: Article) -> bytes:
         """The zip container: `mimetype` first and stored, every entry dated like the edition, so the
         same article gives the same bytes."""
         buffer = io.BytesIO()
-        writer = _ReproducibleWriter(buffer, book, {"mtime": edition_date(article), "epub2_guide": False,
+        writer = _ReproducibleWriter(buffer, book, {"mtime": article.edition_date, "epub2_guide": False,
                                                     "epub3_landmark": False, "epub3_pages": False})
         try:
             writer.process()
@@ -255,7 +255,8 @@ def _document_titles(item, article: Article, chapters: list[Chapter]) -> str:
     titles = {"cover": "Cover", "titlepage": article.title, "nav": "Contents"}
     if item.id in titles:
         return titles[item.id]
-    return next(chapter.section.label for chapter in chapters if f"chapter-{chapter.section.id}" == item.id)
+    return next(chapter.section.label or article.title for chapter in chapters
+                if f"chapter-{chapter.section.id}" == item.id)
 
 
 def _document(uid: str, file_name: str, content: str) -> epub.EpubItem:

@@ -78,7 +78,8 @@ def test_the_preview_shows_the_sample_in_every_view(page, base_url):
     assert page.locator(".pages img").first.evaluate("img => img.naturalWidth") > 0
     check_page(page, "preview-print")
     page.get_by_role("link", name="E-book chapters").click()
-    expect(page.frame_locator("iframe").nth(3).locator("h1")).to_contain_text("Introduction")
+    expect(page.frame_locator("iframe").nth(3).locator("p").first).to_contain_text("Photography in North Korea")
+    expect(page.frame_locator("iframe").nth(4).locator("h1")).to_contain_text("1. North Korea")
     check_page(page, "preview-ebook")
 
 

@@ -20,4 +20,4 @@ def test_the_html_edition_uses_the_shared_body(sample):
     document = lxml_html.fromstring(export(sample, "html"))
     sections = document.xpath("//section[contains(@class, 'section')]")
     assert [s.get("id") for s in sections] == [s.id for s in sample.sections]
-    assert [a.get("href") for a in document.xpath("//nav[@class='article-toc']//a")] == [f"#{s.id}" for s in sample.sections]
+    assert [a.get("href") for a in document.xpath("//nav[@class='article-toc']//a")] == [f"#{s.id}" for s in sample.contents]

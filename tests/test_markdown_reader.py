@@ -24,7 +24,7 @@ def test_front_matter_fills_the_metadata(rich):
 
 def test_second_level_headings_open_sections(rich):
     assert [(s.id, s.title) for s in rich.sections] == [
-        ("introduction", "Introduction"), ("the-boats", "The boats"), ("the-tides", "The tides")]
+        ("opening", ""), ("the-boats", "The boats"), ("the-tides", "The tides")]
 
 
 def test_footnotes_belong_to_the_section_that_cites_them(rich):
@@ -56,7 +56,7 @@ def test_tables_and_code_survive_sanitising(rich):
 def test_title_from_the_first_heading_without_front_matter():
     article = read_article(FIXTURES / "article_without_front_matter.md")
     assert article.title == "A Plain Markdown Article"
-    assert [s.title for s in article.sections] == ["Introduction", "First part", "Second part"]
+    assert [s.title for s in article.sections] == ["", "First part", "Second part"]
     assert article.metadata.language == "en"
 
 
@@ -130,3 +130,29 @@ def test_raw_html_images_outside_the_folder_are_dropped(tmp_path):
     assert "<img" not in article.sections[0].html and "ok" in article.sections[0].html
     assert article.assets == ()
     assert any("'/etc/hostname' dropped" in warning for warning in article.warnings)
+
+
+def test_sections_whose_names_collide_get_unique_safe_ids():
+    article = read_article(FIXTURES / "sections_whose_names_collide.md")
+    ids = [section.id for section in article.sections]
+    assert ids == ["opening", "notes", "notes-2", "notes-3", "section", "section-2", "section-3", "section-4",
+                   "section-5", "s-2020", "s-2020-2", "s-cover", "s-nav", "s-titlepage", "s-opening", "s-page-2",
+                   "s-fn-1", "boats-title-2", "boats"]
+    heading_ids = {f"{section_id}-title" for section_id in ids}
+    assert not heading_ids & set(ids)
+
+
+def test_control_characters_spelled_as_yaml_escapes_leave_the_metadata_with_a_warning():
+    article = read_article(FIXTURES / "titles_with_control_characters.md")
+    assert article.title == "A title with a bell , an escape  and a form feed"
+    assert article.metadata.subtitle == "A subtitle with a  backspace"
+    assert article.metadata.authors[0].name == "An author with a  start-of-heading"
+    assert any("control characters removed from the front matter's title, subtitle, authors" in warning
+               for warning in article.warnings)
+
+
+def test_paragraphs_before_the_first_heading_are_an_untitled_opening(rich):
+    opening = rich.sections[0]
+    assert (opening.id, opening.title, opening.titled) == ("opening", "", False)
+    assert opening.html.startswith("<p>The harbour wakes")
+    assert [section.id for section in rich.contents] == ["the-boats", "the-tides"]

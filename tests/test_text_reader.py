@@ -25,8 +25,10 @@ def test_sample_title_keeps_its_no_break_space(sample):
     assert sample.title == f"28 Banned Photos That Were Secretly Smuggled Out Of North{NBSP}Korea"
 
 
-def test_sample_has_an_introduction_and_four_numbered_items(sample):
-    assert [s.id for s in sample.sections] == ["introduction", "item-1", "item-2", "item-3", "item-4"]
+def test_sample_has_an_untitled_opening_and_four_numbered_items(sample):
+    assert [s.id for s in sample.sections] == ["opening", "item-1", "item-2", "item-3", "item-4"]
+    assert sample.sections[0].title == "" and not sample.sections[0].titled
+    assert [s.number for s in sample.contents] == [1, 2, 3, 4]
     assert [s.number for s in sample.sections] == [None, 1, 2, 3, 4]
     assert sample.sections[2].title == "A lineup for a bus."
     assert sample.sections[4].label == "4. Power outages are extremely common in North Korea."
@@ -107,3 +109,16 @@ def test_an_unknown_extension_says_which_are_known(tmp_path):
     source.write_bytes(b"x")
     with pytest.raises(ContentError, match=r"cannot read '\.docx' files \(use one of \.txt, \.md, \.markdown\)"):
         read_article(source)
+
+
+def test_items_with_the_same_number_get_distinct_ids(tmp_path):
+    source = tmp_path / "twice.txt"
+    source.write_text("Title\n\n1. First. Text.\n\n1. Again. Text.\n", encoding="utf-8")
+    assert [s.id for s in read_article(source).sections] == ["item-1", "item-1-2"]
+
+
+def test_an_article_with_only_a_title_lists_its_opening_under_the_title(tmp_path):
+    source = tmp_path / "alone.txt"
+    source.write_text("Alone\n", encoding="utf-8")
+    article = read_article(source)
+    assert [(s.id, s.title) for s in article.contents] == [("opening", "")]

@@ -13,7 +13,7 @@ from pathlib import Path
 from ...articles import Article
 from ..base import Edition, EditionFile, ExportFailed, Exporter, Finding, Option, View
 from ..cover import cover_jpeg
-from ..editions import cover_alt_text, edition_date
+from ..editions import cover_alt_text
 from ..pagination import PageList
 from ..rendering import TEMPLATES_DIR, read_template_file, render
 
@@ -119,7 +119,7 @@ class PdfExporter(Exporter):
         fetcher = ArticleURLFetcher(frozenset(asset.path for asset in article.assets), generated)
         document = render("pdf/book.html.jinja", article=article, sections=article.sections, heading_level=2,
                           epub=False, note_call="pdf/note-call.html.jinja", notes_at_foot=True,
-                          date=edition_date(article), cover_src=cover_src, cover_alt=cover_alt_text(article))
+                          date=article.edition_date, cover_src=cover_src, cover_alt=cover_alt_text(article))
         base_url = article.source_path.parent.resolve().as_uri() + "/"
         try:
             html = HTML(string=document, base_url=base_url, url_fetcher=fetcher)

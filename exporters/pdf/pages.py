@@ -13,6 +13,7 @@ def page_starts(document, root) -> tuple[PageStart, ...]:
 
     starts: list[PageStart] = []
     number = 0
+    tables_begun: set = set()  # tables laid out on an earlier page, whose header and foot repeat
     for page in document.pages:
         # WeasyPrint keeps the page's box tree on `_page_box`; pinned to 70.x in pyproject.
         page_box = page._page_box
@@ -21,6 +22,8 @@ def page_starts(document, root) -> tuple[PageStart, ...]:
         number += 1
         for box in page_box.descendants():
             if not isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) or box.element is None:
+                continue
+            if _repeated_table_part(box.element, parents, tables_begun):
                 continue
             located = _locate(box.element, parents)
             if located is None:
@@ -37,7 +40,20 @@ def page_starts(document, root) -> tuple[PageStart, ...]:
                 offset = _word_start(text, found if found >= 0 else 0)
             starts.append(PageStart(str(number), section.get("id"), list(section).index(block), offset))
             break
+        tables_begun.update(box.element for box in page_box.descendants() if isinstance(box, boxes.TableBox))
     return tuple(starts)
+
+
+def _repeated_table_part(element, parents, tables_begun: set) -> bool:
+    """Whether `element` is in the header or foot of a table begun on an earlier page: a repeat, not
+    where the page's text begins."""
+    part = element
+    while part is not None and part.tag.rpartition("}")[2] not in ("thead", "tfoot"):
+        part = parents.get(part)
+    if part is None:
+        return False
+    table = parents.get(part)
+    return table in tables_begun
 
 
 def block_text(element, skip) -> str:
