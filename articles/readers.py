@@ -41,11 +41,13 @@ def read_article(path: Path | str) -> Article:
     return read_article_bytes(path, data, _modified(path))
 
 
-def read_article_bytes(path: Path, data: bytes, modified: datetime.datetime | None = None) -> Article:
+def read_article_bytes(path: Path, data: bytes, modified: datetime.datetime | None = None,
+                       dated: datetime.datetime | None = None) -> Article:
     """Read an article whose source bytes are `data`; `path` names it and locates its images.
 
     `modified` is when the source last changed, which dates an undated article's editions when
-    SOURCE_DATE_EPOCH is not set (default: the modification time of the file at `path`, if any).
+    SOURCE_DATE_EPOCH is not set (default: the modification time of the file at `path`, if any);
+    `dated` is that date already resolved where the article was first read (a queued job's).
     """
     reader = _reader_for(path)
     if len(data) > MAX_SOURCE_BYTES:
@@ -58,7 +60,7 @@ def read_article_bytes(path: Path, data: bytes, modified: datetime.datetime | No
         raise ContentError(path, f"the article has {len(result.sections)} sections; Pressroom makes editions "
                            f"of at most {MAX_SECTIONS}", fix="split it into several articles")
     assets = tuple(load_asset(path, href) for href in result.asset_hrefs)
-    date = edition_date(metadata, modified or _modified(path))
+    date = dated or edition_date(metadata, modified or _modified(path))
     digest = hashlib.sha256(data)
     for asset in assets:
         digest.update(asset.href.encode() + b"\0" + asset.path.read_bytes())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
@@ -21,6 +22,7 @@ def job_payload(article: Article, formats: Sequence[str], options: Mapping[str, 
         "name": article.source_path.name,
         "source": _encode(article.source_path.read_bytes()),
         "assets": {asset.href: _encode(asset.path.read_bytes()) for asset in article.assets},
+        "dated": article.edition_date.isoformat(),  # resolved here: the worker's clock and files differ
         "formats": list(formats),
         "options": dict(options),
     }
@@ -37,7 +39,7 @@ def read_payload_article(payload: Mapping[str, Any], folder: Path) -> Article:
         target.write_bytes(_decode(data))
     data = _decode(payload["source"])
     source.write_bytes(data)
-    return read_article_bytes(source, data)
+    return read_article_bytes(source, data, dated=datetime.datetime.fromisoformat(payload["dated"]))
 
 
 def editions_result(article: Article, editions: Mapping[str, Edition]) -> dict[str, Any]:

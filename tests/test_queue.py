@@ -3,6 +3,8 @@ killed mid-batch, a poisoned article, Redis down at the start and lost in the mi
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import time
@@ -129,7 +131,7 @@ def test_the_server_hands_downloads_to_the_queue_and_a_restart_loses_nothing(tmp
 
     content = tmp_path / "content"
     content.mkdir()
-    shutil.copy(SAMPLE, content / SAMPLE.name)
+    shutil.copy2(SAMPLE, content / SAMPLE.name)  # the same modification time dates the same edition
     path = f"/articles/{sample.slug}/download/pdf?page_size=a5"
     with running_redis(tmp_path) as server:
         with running_server(content, PRESSROOM_QUEUE=server.url) as base:
@@ -156,3 +158,17 @@ def get(url: str, binary: bool = False):
             return response.status, data if binary else data.decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+def test_a_job_carries_the_date_resolved_where_it_was_read(tmp_path, monkeypatch):
+    from pressroom.articles import read_article
+    from pressroom.jobs.payload import job_payload, read_payload_article
+
+    source = write_articles(tmp_path / "articles", 1)[0]
+    os.utime(source, (1_600_000_000, 1_600_000_000))
+    article = read_article(source)
+    payload = json.loads(json.dumps(job_payload(article, ["pdf"], {})))  # as the queue carries it
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the worker's own environment differs
+    (tmp_path / "worker").mkdir()
+    again = read_payload_article(payload, tmp_path / "worker")
+    assert again.edition_date == article.edition_date and again.digest == article.digest
