@@ -8,7 +8,7 @@ from .exporters import ExportLimits
 from .exporters.rendering import TEMPLATES_DIR
 from .locations import default_content_dir, instance_dir
 from .web import editions, library, pages
-from .web.security import secret_key
+from .web.security import secret_key, trusted_hosts_from_environment
 from .web.state import EXTENSION, WebState
 
 
@@ -21,8 +21,11 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(instance_dir()), template_folder=str(TEMPLATES_DIR), static_folder=None)
     # Flask escapes only templates named *.html; ours are *.html.jinja, so escape everything.
     app.jinja_env.autoescape = True
-    app.config.from_mapping(MAX_CONTENT_LENGTH=32 * 1024 * 1024,
-                            EXPORT_LIMITS=ExportLimits(start_method="forkserver"), SESSION_COOKIE_SAMESITE="Lax")
+    # A pasted article may be as long as an upload (Flask's default for a text field is 500 kB), so a
+    # 413 other than the upload limit means too many form parts.
+    app.config.from_mapping(MAX_CONTENT_LENGTH=32 * 1024 * 1024, MAX_FORM_MEMORY_SIZE=32 * 1024 * 1024,
+                            EXPORT_LIMITS=ExportLimits(start_method="forkserver"), EXPORT_SLOTS=2,
+                            TRUSTED_HOSTS=trusted_hosts_from_environment(), SESSION_COOKIE_SAMESITE="Lax")
     if config:
         app.config.from_mapping(config)
     if "CONTENT_DIR" not in app.config:  # looked up only when needed: an installed Pressroom seeds it on first use

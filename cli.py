@@ -13,6 +13,8 @@ import click
 from .articles import Library, PressroomError, read_article
 from .locations import default_content_dir
 
+PAGE_THREADS = 2  # server threads that never make an edition
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pressroom")
@@ -187,7 +189,9 @@ def worker_command(queue_url: str, processes: int) -> None:
 
 
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; the server answers to this name (and localhost for a loopback "
+                   "address) unless PRESSROOM_TRUSTED_HOSTS lists the names it is reached by.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
               default=default_content_dir, show_default="content/ in the checkout, else in the user data folder")
@@ -199,7 +203,13 @@ def serve_command(host: str, port: int, content_dir: Path, queue_url: str | None
     import waitress
 
     from .app import create_app
+    from .web.security import trusted_hosts
 
+    hosts = trusted_hosts(host)
+    if hosts is None:
+        raise click.UsageError(f"--host {host} listens on every interface, so Pressroom cannot tell which names "
+                               "it is reached by: list them in PRESSROOM_TRUSTED_HOSTS (e.g. "
+                               "PRESSROOM_TRUSTED_HOSTS=press.example.org,10.0.0.5)")
     if queue_url:
         from .jobs.queue import check_reachable
 
@@ -207,9 +217,10 @@ def serve_command(host: str, port: int, content_dir: Path, queue_url: str | None
             check_reachable(queue_url)
         except PressroomError as error:
             _fail(error)
-    app = create_app({"CONTENT_DIR": str(content_dir), "QUEUE_URL": queue_url})
+    app = create_app({"CONTENT_DIR": str(content_dir), "TRUSTED_HOSTS": hosts, "QUEUE_URL": queue_url})
     click.echo(f"Pressroom is serving {content_dir} on http://{host}:{port}/ (Ctrl+C stops it)")
-    waitress.serve(app, host=host, port=port, threads=4, ident="Pressroom")
+    # Threads beyond the export slots answer ordinary pages while editions are being made.
+    waitress.serve(app, host=host, port=port, threads=app.config["EXPORT_SLOTS"] + PAGE_THREADS, ident="Pressroom")
 
 
 def write_files(output_dir: Path, files) -> list[Path]:

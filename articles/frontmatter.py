@@ -1,4 +1,5 @@
-"""YAML front matter: split it from a Markdown source and validate it into `Metadata` fields."""
+"""YAML front matter: split it from a Markdown source and validate it into `Metadata` fields, each
+text as written and made XML-clean."""
 
 from __future__ import annotations
 
@@ -16,8 +17,13 @@ _FENCE = re.compile(r"^---[ \t]*$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 TEXT_FIELDS = ("title", "subtitle", "description", "publisher", "rights", "series", "identifier",
                "cover", "source_url")
-KNOWN_FIELDS = set(TEXT_FIELDS) | {"author", "authors", "lang", "language", "date", "subjects",
-                                   "keywords", "series_position"}
+# Where text is expected, a value is its source text: `title: 1984` is "1984", `title: yes` is "yes".
+WRITTEN_FIELDS = set(TEXT_FIELDS) | {"author", "authors", "lang", "language", "subjects", "keywords"}
+KNOWN_FIELDS = WRITTEN_FIELDS | {"date", "series_position"}
+# Text that may run over several lines; in every other field a line break is folded to a space.
+MULTILINE_FIELDS = ("description", "rights")
+# Characters XML 1.0 cannot hold (YAML escapes such as "\x01", "\u0085" or "\ud800" can write them).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def split_front_matter(path: Path, text: str) -> tuple[str | None, str, int]:
@@ -37,23 +43,25 @@ def parse_front_matter(path: Path, text: str) -> dict[str, Located]:
     if len(text) > MAX_FRONT_MATTER_CHARS:
         raise ContentError(path, f"the front matter is longer than {MAX_FRONT_MATTER_CHARS} characters",
                            line=2, fix="keep only the article's metadata there")
-    return YamlLoader(path, subject="front matter", first_line=2).load_mapping(text)
+    return YamlLoader(path, subject="front matter", first_line=2, as_written=WRITTEN_FIELDS).load_mapping(text)
 
 
-def metadata_fields(path: Path, front: dict[str, Located]) -> dict[str, Any]:
-    """Validate parsed front matter into keyword arguments for `Metadata`."""
+def metadata_fields(path: Path, front: dict[str, Located]) -> tuple[dict[str, Any], list[str]]:
+    """Validate parsed front matter into keyword arguments for `Metadata`, and the warnings about
+    what was removed from its text."""
     fields: dict[str, Any] = {}
+    warnings: list[str] = []
     for name, (value, line) in front.items():
         if name not in KNOWN_FIELDS:
             continue
         if value is None:
             continue
         if name in TEXT_FIELDS:
-            fields[name] = _text(path, name, value, line)
+            fields[name] = _text(path, name, value, line, warnings)
         elif name in ("author", "authors"):
-            fields["authors"] = _authors(path, name, value, line)
+            fields["authors"] = _authors(path, name, value, line, warnings)
         elif name in ("lang", "language"):
-            language = _text(path, name, value, line)
+            language = _text(path, name, value, line, warnings)
             if not _LANGUAGE.match(language):
                 raise ContentError(path, f"'{name}' is {quoted(language)}, not a language tag", line=line,
                                    fix="use a BCP 47 tag such as 'en', 'fr' or 'pt-BR'")
@@ -62,27 +70,33 @@ def metadata_fields(path: Path, front: dict[str, Located]) -> dict[str, Any]:
             fields["date"] = _date(path, value, line)
         elif name in ("subjects", "keywords"):
             values = value if isinstance(value, list) else [value]
-            fields["subjects"] = tuple(_text(path, name, item, line) for item in values)
+            fields["subjects"] = tuple(_text(path, name, item, line, warnings) for item in values)
         elif name == "series_position":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ContentError(path, f"'series_position' must be a whole number, not {quoted(value)}",
                                    line=line, fix="write e.g. 'series_position: 2'")
             fields["series_position"] = value
-    return fields
+    return fields, warnings
 
 
-def _text(path: Path, name: str, value: Any, line: int) -> str:
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        kind = type(value).__name__
-        raise ContentError(path, f"'{name}' must be text, not {_kind(kind)}", line=line,
+def _text(path: Path, name: str, value: Any, line: int, warnings: list[str]) -> str:
+    """The text of field `name` as written, without the characters XML cannot hold (a warning says
+    so), its line breaks folded to spaces unless the field may have several lines."""
+    if not isinstance(value, str):
+        raise ContentError(path, f"'{name}' must be text, not {_kind(type(value).__name__)}", line=line,
                            fix=f"write '{name}: some text' on one line")
-    text = str(value).strip()
+    removed = _NOT_XML.findall(value)
+    if removed:
+        warnings.append(f"{path}, line {line}: {len(removed)} control character{'s' if len(removed) > 1 else ''} "
+                        f"(such as U+{ord(removed[0]):04X}) removed from '{name}': no edition can hold them")
+        value = _NOT_XML.sub("", value)
+    text = value.strip() if name in MULTILINE_FIELDS else " ".join(value.split())
     if not text:
         raise ContentError(path, f"'{name}' is empty", line=line, fix=f"give '{name}' a value or remove it")
     return text
 
 
-def _authors(path: Path, name: str, value: Any, line: int) -> tuple[Author, ...]:
+def _authors(path: Path, name: str, value: Any, line: int, warnings: list[str]) -> tuple[Author, ...]:
     items = value if isinstance(value, list) else [value]
     authors = []
     for item in items:
@@ -91,10 +105,10 @@ def _authors(path: Path, name: str, value: Any, line: int) -> tuple[Author, ...]
                 raise ContentError(path, f"an entry of '{name}' has no 'name'", line=line,
                                    fix="write '- name: Ada Lovelace' (and optionally 'file_as: Lovelace, Ada')")
             file_as = item.get("file_as")
-            authors.append(Author(_text(path, name, item["name"], line),
-                                  _text(path, "file_as", file_as, line) if file_as is not None else None))
+            authors.append(Author(_text(path, name, item["name"], line, warnings),
+                                  _text(path, "file_as", file_as, line, warnings) if file_as is not None else None))
         else:
-            authors.append(Author(_text(path, name, item, line)))
+            authors.append(Author(_text(path, name, item, line, warnings)))
     return tuple(authors)
 
 

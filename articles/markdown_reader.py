@@ -32,12 +32,11 @@ class MarkdownReader:
     def read(self, path: Path, text: str) -> ReadResult:
         front_text, body, body_line = split_front_matter(path, text)
         front = parse_front_matter(path, front_text) if front_text is not None else {}
-        fields = metadata_fields(path, front)
+        fields, warnings = metadata_fields(path, front)
         env: dict = {}
         markdown = _markdown_parser(quote_marks(fields.get("language", "en")))
         tokens = markdown.parse(body, env)
         tokens, notes = _split_footnotes(tokens)
-        warnings: list[str] = []
         assets = _check_images(path, tokens, body_line, warnings)
         _report_raw_html(path, tokens, body_line, warnings)
         if "title" not in fields:

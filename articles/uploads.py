@@ -1,20 +1,24 @@
-"""Adding an uploaded article to the library: unpacked, placed, checked in a staging folder, moved in whole."""
+"""Adding an uploaded article to the library: unpacked within one budget, each file placed once, checked
+in a staging folder, moved in whole; a replaced article is kept until its successor is in."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from .archives import zip_entries
+from .archives import UnpackBudget, open_zip
 from .errors import ContentError
 from .model import Article
-from .readers import read_article, referenced_files, slug_for, supported_extensions
+from .readers import MAX_SOURCE_BYTES, read_article, referenced_files, slug_for, supported_extensions
 
-MAX_UPLOAD_FILES = 200
+MAX_NAME_CHARS = 100  # each part of a file name: file systems allow 255 bytes
 
 
 @dataclass(frozen=True)
@@ -40,80 +44,100 @@ def add_upload(library: ArticleFolder, files: list[UploadedFile], replace: bool 
 
     The article is read and checked in a staging folder first; only a readable article is
     moved into the library, in one rename. Its slug comes from its file name; a slug already
-    taken gets a number (`-2`, `-3`...) unless `replace` is true.
+    taken gets a number (`-2`, `-3`...) unless `replace` is true. Uploads choose their slug and
+    move in one at a time, so two uploads of one name give two articles.
     """
     files = _unpacked(files)
-    sources = [f for f in files if PurePosixPath(f.name).suffix.lower().lstrip(".") in supported_extensions()
-               and len(PurePosixPath(f.name).parts) == 1]
-    if len(sources) != 1:
-        raise ContentError("upload", "send exactly one article (.md or .txt)" if not sources else
-                           f"the upload holds {len(sources)} articles ({', '.join(f.name for f in sources)})",
-                           fix="add one article at a time, with its images")
-    source = sources[0]
+    source = _the_source(files)
     files = _placed_where_used(source, files)
-    slug = slug_for(Path(source.name))
-    if not replace:
-        slug = _free_slug(slug, library.slugs())
+    name_slug = slug_for(Path(source.name))
     extension = PurePosixPath(source.name).suffix.lower()
+    _check_layout(f"{name_slug}{extension}", [upload for upload in files if upload is not source])
     library.folder.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=library.folder))
     try:
-        article_dir = staging / slug
+        article_dir = staging / name_slug
         article_dir.mkdir()
         for upload in files:
-            target = article_dir / (f"{slug}{extension}" if upload is source else upload.name)
+            target = article_dir / (f"{name_slug}{extension}" if upload is source else upload.name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(upload.data)
-        read_article(article_dir / f"{slug}{extension}")  # refuse what cannot be read, before it is stored
-        _move_in(library, article_dir, slug, replace)
+        read_article(article_dir / f"{name_slug}{extension}")  # refuse what cannot be read, before it is stored
+        with _one_upload_at_a_time(library.folder):
+            slug = name_slug if replace and _stored_as(library, name_slug) else _free_slug(library, name_slug)
+            os.rename(article_dir / f"{name_slug}{extension}", article_dir / f"{slug}{extension}")
+            _move_in(library, article_dir, slug)
+            return read_article(library.folder / slug / f"{slug}{extension}")
     except ContentError as error:
         raise ContentError(source.name, error.problem, line=error.line, fix=error.fix) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return read_article(library.folder / slug / f"{slug}{extension}")
 
 
 def safe_upload_name(name: str) -> str:
-    """A relative POSIX path inside the article's folder, or an error: no absolute or climbing names."""
+    """A relative POSIX path inside the article's folder, or an error: no absolute, climbing, hidden
+    or overlong names."""
     path = PurePosixPath(name.replace("\\", "/"))
     parts = [part for part in path.parts if part not in ("", ".", "/")]
+    shown = name if len(name) <= 80 else name[:79] + "…"
     if not parts or path.is_absolute() or ".." in parts or any(part.startswith(".") for part in parts) \
             or any(ord(ch) < 32 for ch in name):
-        raise ContentError(name or "upload", "this file name is not allowed in an upload",
+        raise ContentError(shown or "upload", "this file name is not allowed in an upload",
                            fix="use plain names such as article.md or images/photo.jpg")
+    if any(len(part) > MAX_NAME_CHARS or len(part.encode()) > 255 for part in parts):
+        raise ContentError(shown, f"this file name is longer than {MAX_NAME_CHARS} characters",
+                           fix="give the file (and its folders) shorter names")
     return "/".join(parts)
 
 
 def _unpacked(files: list[UploadedFile]) -> list[UploadedFile]:
-    """The files of the upload, a `.zip` opened (safely) in place of itself; names made safe."""
-    unpacked: list[UploadedFile] = []
+    """The files of the upload, each `.zip` opened (safely) in place of itself; names made safe.
+    Every file and zip entry is charged to one budget before any zip is unpacked; since each file
+    is then stored at one place at most, the budget also bounds what is stored."""
+    budget = UnpackBudget()
+    opened = []
     for upload in files:
         if PurePosixPath(upload.name).suffix.lower() == ".zip":
-            unpacked += _zip_contents(upload)
+            opened.append(open_zip(upload.name, upload.data, budget))
         else:
-            unpacked.append(UploadedFile(safe_upload_name(upload.name), upload.data))
-    if len(unpacked) > MAX_UPLOAD_FILES:
-        raise ContentError("upload", f"the upload holds {len(unpacked)} files, more than {MAX_UPLOAD_FILES}",
-                           fix="send the article and the images it uses only")
+            budget.charge(upload.name, len(upload.data))
+            opened.append(UploadedFile(safe_upload_name(upload.name), upload.data))
+    unpacked: list[UploadedFile] = []
+    for item in opened:
+        unpacked += [item] if isinstance(item, UploadedFile) else _zip_contents(item.entries())
     return unpacked
 
 
-def _zip_contents(upload: UploadedFile) -> list[UploadedFile]:
-    """The files of a zip; a single top folder (as zip tools make) is dropped, and macOS's `__MACOSX`."""
-    # macOS's `__MACOSX/._name` copies go first: their names would be refused, and their folder is a second top.
-    entries = [(safe_upload_name(name), data) for name, data in zip_entries(upload.name, upload.data)
-               if "__MACOSX" not in PurePosixPath(name).parts]
+def _zip_contents(entries: list[tuple[str, bytes]]) -> list[UploadedFile]:
+    """The files of a zip, a single top folder (as zip tools make) dropped."""
+    entries = [(safe_upload_name(name), data) for name, data in entries]
     tops = {PurePosixPath(path).parts[0] for path, _ in entries}
     strip = len(tops) == 1 and all(len(PurePosixPath(path).parts) > 1 for path, _ in entries)
     return [UploadedFile("/".join(PurePosixPath(path).parts[1:]) if strip else path, data) for path, data in entries]
 
 
+def _the_source(files: list[UploadedFile]) -> UploadedFile:
+    """The one article file at the top of the upload."""
+    sources = [f for f in files if PurePosixPath(f.name).suffix.lower().lstrip(".") in supported_extensions()
+               and len(PurePosixPath(f.name).parts) == 1]
+    if len(sources) != 1:
+        raise ContentError("upload", "send exactly one article (.md or .txt)" if not sources else
+                           f"the upload holds {len(sources)} articles ({', '.join(f.name for f in sources[:5])})",
+                           fix="add one article at a time, with its images")
+    if len(sources[0].data) > MAX_SOURCE_BYTES:
+        raise ContentError(sources[0].name, f"the file is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB",
+                           fix="split it into several articles")
+    return sources[0]
+
+
 def _placed_where_used(source: UploadedFile, files: list[UploadedFile]) -> list[UploadedFile]:
-    """Browsers send bare file names: put each image where the article looks for it
-    (`photo.jpg` at `images/photo.jpg`), and say which images are missing."""
+    """Browsers send bare file names: put each image where the article looks for it (`photo.jpg`
+    at `images/photo.jpg`), once; say which images are missing, and refuse one file the article
+    uses at several paths (it would be stored once per path)."""
     wanted = referenced_files(Path(source.name), source.data)
     by_name = {upload.name: upload for upload in files}
     placed = [upload for upload in files if upload is source or upload.name in wanted]
+    paths_of = {upload.name: [upload.name] for upload in placed if upload is not source}
     missing = []
     for href in wanted:
         if href in by_name:
@@ -122,30 +146,81 @@ def _placed_where_used(source: UploadedFile, files: list[UploadedFile]) -> list[
         if match is None:
             missing.append(href)
         else:
+            paths_of.setdefault(match.name, []).append(href)
             placed.append(UploadedFile(href, match.data))
     if missing:
-        raise ContentError(source.name, f"the article uses {', '.join(missing)}, which the upload does not hold",
-                           fix="add the images to the upload, or upload a .zip of the article's folder")
+        raise ContentError(source.name, f"the article uses {', '.join(missing[:5])}"
+                           f"{f' and {len(missing) - 5} more' if len(missing) > 5 else ''}, which the upload does "
+                           "not hold", fix="add the images to the upload, or upload a .zip of the article's folder")
+    for name, paths in paths_of.items():
+        if len(paths) > 1:
+            raise ContentError(source.name, f"the article uses the one image {name} at {len(paths)} paths "
+                               f"({', '.join(paths[:3])}{', …' if len(paths) > 3 else ''})",
+                               fix="use one path for each image, or upload a .zip of the article's folder")
     return placed
 
 
-def _free_slug(slug: str, taken: set[str]) -> str:
+def _check_layout(source_name: str, files: list[UploadedFile]) -> None:
+    """Refuse names that cannot all be files of one folder: the same name twice, or a name that is
+    both a file and a folder (`a.png` beside `a.png/b.png`)."""
+    names = [source_name] + [upload.name for upload in files]
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ContentError("upload", f"the upload holds {name} twice", fix="send each file once")
+        seen.add(name)
+    folders = {"/".join(PurePosixPath(name).parts[:end]) for name in names
+               for end in range(1, len(PurePosixPath(name).parts))}
+    clash = sorted(seen & folders)
+    if clash:
+        raise ContentError("upload", f"{clash[0]} is both a file and a folder in the upload",
+                           fix="rename the file or the folder")
+
+
+@contextmanager
+def _one_upload_at_a_time(folder: Path) -> Iterator[None]:
+    """A lock on the library's folder itself (threads and processes alike) while an upload picks its
+    slug and moves in."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def _stored_as(library: ArticleFolder, slug: str) -> list[Path]:
+    """What holds the article `slug` now: its file at the top, or its folder."""
+    return sorted({path.parent if path.parent != library.folder else path
+                   for path in library.paths() if slug_for(path) == slug})
+
+
+def _free_slug(library: ArticleFolder, slug: str) -> str:
+    """`slug`, or the first `slug-N` that no article and no file or folder of the library uses."""
+    taken = library.slugs()
     candidate, number = slug, 2
-    while candidate in taken:
+    while candidate in taken or (library.folder / candidate).exists():
         candidate = f"{slug}-{number}"
         number += 1
     return candidate
 
 
-def _move_in(library: ArticleFolder, article_dir: Path, slug: str, replace: bool) -> None:
+def _move_in(library: ArticleFolder, article_dir: Path, slug: str) -> None:
+    """Rename `article_dir` to `<library>/<slug>`; what stands there (the article replaced, and its
+    folder) is moved aside first, deleted once the new article is in, and put back if that fails."""
     destination = library.folder / slug
-    old = [path for path in library.paths() if slug_for(path) == slug]
-    if old and not replace:
-        raise ContentError(slug, "an article with this name already exists", fix="choose “replace” to overwrite it")
-    trash = Path(tempfile.mkdtemp(prefix=".replaced-", dir=library.folder))
+    in_the_way = set(_stored_as(library, slug)) | ({destination} if destination.exists() else set())
+    aside = Path(tempfile.mkdtemp(prefix=".replaced-", dir=library.folder))
+    moved: list[Path] = []
     try:
-        for path in old:  # the article being replaced: its folder, or its file at the top
-            os.rename(path.parent if path.parent != library.folder else path, trash / path.name)
+        for path in sorted(in_the_way):
+            os.rename(path, aside / path.name)
+            moved.append(path)
         os.rename(article_dir, destination)
-    finally:
-        shutil.rmtree(trash, ignore_errors=True)
+    except OSError as error:
+        for path in reversed(moved):
+            os.rename(aside / path.name, path)
+        aside.rmdir()
+        raise ContentError(slug, f"the article could not be stored ({error.strerror})",
+                           fix="try again; nothing in the library was changed") from None
+    shutil.rmtree(aside, ignore_errors=True)

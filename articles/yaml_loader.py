@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import reprlib
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -11,6 +13,9 @@ import yaml
 from .errors import ContentError
 
 MAX_QUOTED_CHARS = 80
+MAX_VALUE_CHARS = 4096  # one scalar: a title, a description, a name
+MAX_ITEMS = 200  # one list or mapping: authors, subjects
+_NULL_TAG = "tag:yaml.org,2002:null"
 # DEL and the C1 controls, which YAML refuses, and the line breaks only YAML sees (U+0085, U+2028,
 # U+2029): a value would end there silently, or fail with an error that makes no sense in the file.
 _REFUSED_CHARACTER = re.compile("[\x7f-\x9f\u2028\u2029]")
@@ -25,39 +30,74 @@ class Located(NamedTuple):
     line: int
 
 
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel, _SHORT_REPR.maxstring, _SHORT_REPR.maxother = 3, MAX_QUOTED_CHARS, MAX_QUOTED_CHARS
+
+
 def quoted(value: Any) -> str:
-    """`value` as a message may show it: its repr, cut to about MAX_QUOTED_CHARS characters."""
-    text = repr(value)
+    """`value` as a message may show it: its repr, cut to about MAX_QUOTED_CHARS characters (never
+    built whole: a value may be large)."""
+    text = repr(value[:MAX_QUOTED_CHARS + 1]) if isinstance(value, str) else _SHORT_REPR.repr(value)
     if len(text) <= MAX_QUOTED_CHARS:
         return text
     closing_quote = text[-1] if isinstance(value, str) else ""
     return text[:MAX_QUOTED_CHARS - 2] + "…" + closing_quote
 
 
+class _AnchorFound(Exception):
+    """An anchor (`&name`) or alias (`*name`) met while composing: which, and where it was written."""
+
+    def __init__(self, mark: yaml.Mark, written: str) -> None:
+        super().__init__(written)
+        self.mark, self.written = mark, written
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """The safe loader, refusing anchors and aliases before they are composed: one alias may stand
+    for a value built from millions of others (an "alias bomb")."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _AnchorFound(event.start_mark, f"alias '*{event.anchor[:MAX_QUOTED_CHARS]}'")
+        if getattr(event, "anchor", None) is not None:
+            raise _AnchorFound(event.start_mark, f"anchor '&{event.anchor[:MAX_QUOTED_CHARS]}'")
+        return super().compose_node(parent, index)
+
+
 class YamlLoader:
     """Reads a YAML mapping from text that starts at line `first_line` of the file at `path`.
 
     The steps are hooks for the rules YAML text must follow: `check_characters` (the text as a
-    whole), `compose` (the document's nodes, before anything is built) and `construct_value`
-    (each value); messages show values through `quoted`.
+    whole), `compose` (the document's nodes, before anything is built: anchors and aliases are
+    refused there, and values longer than MAX_VALUE_CHARS or MAX_ITEMS after it) and
+    `construct_value` (each value); messages show values through `quoted`. The values of the keys in `as_written` are kept as written: each
+    scalar its source text (`title: 1984` is "1984"), an empty or null one None, never typed.
     """
 
-    def __init__(self, path: Path | str, *, subject: str, first_line: int = 1) -> None:
+    def __init__(self, path: Path | str, *, subject: str, first_line: int = 1,
+                 as_written: Collection[str] = ()) -> None:
         self.path = path
         self.first_line = first_line
         self.subject = subject  # what the text is, for messages: "front matter", "manifest"
+        self.as_written = frozenset(as_written)
 
     def load_mapping(self, text: str) -> dict[str, Located]:
         """The mapping's values by key (an empty text gives {}); a ContentError for anything else."""
         self.check_characters(text)
         try:
-            loader = yaml.SafeLoader(text)  # refuses non-printable characters here, before any parsing
+            loader = _NoAliasLoader(text)  # refuses non-printable characters here, before any parsing
         except yaml.reader.ReaderError as error:
             raise self._refused_character(text, error.position, error.character) from None
         try:
             node = self.compose(loader)
             if node is None:
                 return {}
+            oversized = _oversized(node)
+            if oversized is not None:
+                raise self._error(text, oversized.start_mark.index, f"a value of the {self.subject} is longer "
+                                  f"than {MAX_VALUE_CHARS} characters or holds more than {MAX_ITEMS} items",
+                                  fix="shorten it: only the article's metadata belongs there")
             if not isinstance(node, yaml.MappingNode):
                 raise self._error(text, node.start_mark.index,
                                   f"the {self.subject} is not a list of 'key: value' lines",
@@ -66,13 +106,18 @@ class YamlLoader:
             for key_node, value_node in node.value:
                 key = self.construct_value(loader, key_node)
                 try:
-                    value = self.construct_value(loader, value_node)
+                    value = (_written(loader, value_node) if str(key) in self.as_written
+                             else self.construct_value(loader, value_node))
                 except ValueError as error:  # e.g. an impossible date such as 2024-02-30
                     raise self._error(text, key_node.start_mark.index,
                                       f"{quoted(key)} has an impossible value: {error}",
                                       fix="write dates as YYYY-MM-DD with a real day") from None
                 values[str(key)] = Located(value, self._line_at(text, key_node.start_mark.index))
             return values
+        except _AnchorFound as found:
+            raise self._error(text, found.mark.index, f"the {self.subject} uses the YAML {found.written}; "
+                              "Pressroom does not expand anchors and aliases",
+                              fix="write the value out in full wherever it is used") from None
         except yaml.MarkedYAMLError as error:
             raise self._syntax_error(text, error) from None
         except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
@@ -113,6 +158,29 @@ class YamlLoader:
         return self._error(text, index, f"the {self.subject} holds the character U+{code_point:04X}, "
                            "which YAML cannot read as text",
                            fix="delete it; most editors do not show it, so retype the line")
+
+
+def _oversized(node: yaml.Node) -> yaml.Node | None:
+    """The first node (in document order) that is too long, if any."""
+    if isinstance(node, yaml.ScalarNode):
+        return node if len(node.value) > MAX_VALUE_CHARS else None
+    if len(node.value) > MAX_ITEMS:
+        return node
+    children = [child for pair in node.value for child in pair] if isinstance(node, yaml.MappingNode) else node.value
+    return next((found for found in map(_oversized, children) if found is not None), None)
+
+
+def _written(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """The value of `node` as written: scalars as their source text (YAML escapes applied), a plain
+    empty or null scalar None, lists and mappings of those; a tag the safe loader lacks is refused."""
+    if node.tag not in loader.yaml_constructors:
+        raise yaml.constructor.ConstructorError(None, None, f"could not determine a constructor for the tag "
+                                                f"{node.tag!r}", node.start_mark)
+    if isinstance(node, yaml.ScalarNode):
+        return None if node.style is None and node.tag == _NULL_TAG else node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_written(loader, item) for item in node.value]
+    return {str(_written(loader, key)): _written(loader, value) for key, value in node.value}
 
 
 def _short_quotes(message: str) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
@@ -12,17 +14,29 @@ from ..articles import Article
 from .base import Edition, EditionFile, Exporter
 from .pagination import PageList
 from .rendering import read_template_file, render
-from .xhtml import image_addresses
+from .xhtml import image_addresses, limited_classes, prefixed_ids
+
+SCREEN_STYLESHEET = "screen/article.css"
 
 
+def render_reading_view(article: Article, image_src: Callable[[str], str], id_prefix: str = "") -> Markup:
+    """The article's title block, contents and body as screen HTML; `image_src` maps asset hrefs to URLs.
 
-def render_reading_view(article: Article, image_src: Callable[[str], str]) -> Markup:
-    """The article's title block, contents and body as screen HTML; `image_src` maps asset hrefs to URLs."""
-
+    The article's own classes are limited to those the screen stylesheet styles; `id_prefix` prefixes
+    every id (and the links to them), for a page whose own ids the article must not shadow.
+    """
     cover = article.metadata.cover
-    return Markup(render("article/reading.html.jinja", fragment=image_addresses(image_src), article=article,
-                         sections=article.sections, heading_level=2, epub=False,
-                         cover_src=image_src(cover) if cover else None))
+    fragment = limited_classes(screen_classes(), image_addresses(image_src))
+    view = render("article/reading.html.jinja", fragment=fragment, article=article, sections=article.sections,
+                  heading_level=2, epub=False, cover_src=image_src(cover) if cover else None)
+    return prefixed_ids(view, id_prefix) if id_prefix else Markup(view)
+
+
+@lru_cache(maxsize=1)
+def screen_classes() -> frozenset[str]:
+    """The class names the screen stylesheet's selectors use."""
+    selectors = re.findall(r"([^{}]*)\{", re.sub(r"/\*.*?\*/", "", read_template_file(SCREEN_STYLESHEET), flags=re.S))
+    return frozenset(name for selector in selectors for name in re.findall(r"\.(-?[A-Za-z_][\w-]*)", selector))
 
 
 class HtmlExporter(Exporter):
@@ -35,7 +49,7 @@ class HtmlExporter(Exporter):
         images = {asset.href: _data_uri(asset.media_type, asset.path.read_bytes()) for asset in article.assets}
         document = render("html/article.html.jinja", article=article,
                           reading_view=render_reading_view(article, lambda href: images.get(href, "")),
-                          stylesheet=Markup(read_template_file("screen/article.css")))
+                          stylesheet=Markup(read_template_file(SCREEN_STYLESHEET)))
         return Edition((EditionFile(f"{article.slug}.html", document.encode("utf-8"), self.media_type),))
 
 

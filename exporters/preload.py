@@ -6,5 +6,7 @@ from .rendering import environment
 
 for _exporter in load_exporters().values():
     _exporter.prepare(many=True)
-for _template in environment().list_templates(filter_func=lambda name: name.endswith(".jinja")):
+# The web UI's own templates (web/) are the app's, compiled by Flask with its filters, never here.
+for _template in environment().list_templates(filter_func=lambda name: name.endswith(".jinja")
+                                              and not name.startswith("web/")):
     environment().get_template(_template)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Collection, Mapping
 
 from markupsafe import Markup
 
@@ -37,3 +38,40 @@ def image_addresses(address_of: Callable[[str], str]) -> Callable[..., Markup]:
         return Markup(html)
 
     return fragment
+
+
+def limited_classes(allowed: Collection[str], then: Callable[..., Markup]) -> Callable[..., Markup]:
+    """A fragment filter: `then`, and each class attribute keeps only the `allowed` class names (an
+    article's `class="download"` must not become one of the page's own controls)."""
+
+    def keep(match: re.Match) -> str:
+        kept = " ".join(name for name in match.group(2).split() if name in allowed)
+        return f'{match.group(1)}{kept}"' if kept else ""
+
+    def fragment(html: str, section) -> Markup:
+        return Markup(_in_tags(then(html, section), _CLASS, keep))
+
+    return fragment
+
+
+def prefixed_ids(html: str, prefix: str) -> Markup:
+    """`html` with every id, and every reference to one (`href="#id"`, ARIA's id lists), prefixed."""
+
+    def prefix_reference(match: re.Match) -> str:
+        name, value = match.group(1), match.group(2)
+        if name == "href":
+            return f' href="#{prefix}{value[1:]}"' if value.startswith("#") and len(value) > 1 else match.group()
+        return f' {name}="{" ".join(prefix + token for token in value.split())}"'
+
+    return Markup(_in_tags(html, _ID_REFERENCE, prefix_reference))
+
+
+# In the readers' XHTML and the templates' output, "<" is always escaped in text and attribute values,
+# so a start tag runs from "<" to the next ">" (which attribute values escape too).
+_START_TAG = re.compile(r"<[A-Za-z][^<>]*>")
+_CLASS = re.compile(r'(\sclass=")([^"]*)"')
+_ID_REFERENCE = re.compile(r'\s(id|href|aria-labelledby|aria-describedby)="([^"]*)"')
+
+
+def _in_tags(html: str, pattern: re.Pattern, replace: Callable[[re.Match], str]) -> str:
+    return _START_TAG.sub(lambda tag: pattern.sub(replace, tag.group()), html)

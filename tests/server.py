@@ -21,15 +21,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class ServerURL(str):
+    """The base URL of a running server, which also knows the server's process id."""
+
+    pid: int
+
+
 @contextmanager
 def running_server(content_dir: Path, **environment: str):
-    """Yield the base URL of a `pressroom serve` process; stop it afterwards."""
+    """Yield the base URL of a `pressroom serve` process (a ServerURL); stop it afterwards."""
     port = free_port()
     env = {**os.environ, **environment}
     process = subprocess.Popen([PRESSROOM, "serve", "--host", "127.0.0.1",
                                 "--port", str(port), "--content", str(content_dir)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
-    base = f"http://127.0.0.1:{port}"
+    base = ServerURL(f"http://127.0.0.1:{port}")
+    base.pid = process.pid
     try:
         deadline = time.monotonic() + 30
         while True:

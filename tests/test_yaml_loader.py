@@ -71,7 +71,7 @@ def test_an_empty_text_is_an_empty_mapping():
     ("title: a\ndate: 2024-02-30\n", 2, "'date' has an impossible value"),
     ("title: a\nsubtitle: \"never closed\n\nx\n", 2, "invalid YAML manifest: while scanning a quoted scalar"),
     ("title: a\ncover: !!python/object/apply:os.system [x]\n", 2, "could not determine a constructor"),
-    ("title: &a [*a]\n", 1, "found unconstructable recursive node"),
+    ("title: &a [*a]\n", 1, "the manifest uses the YAML anchor '&a'; Pressroom does not expand anchors"),
     ("title: " + "[" * 5000 + "\n", 1, "invalid YAML manifest"),
 ])
 def test_every_failure_is_a_content_error_with_a_line(text, line, message):

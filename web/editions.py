@@ -7,10 +7,12 @@ from flask import Blueprint, Response, abort, render_template, request, send_fro
 from ..exporters import OptionError, declared_options, load_exporters, plan_editions
 from ..exporters.html import render_reading_view
 from .downloads import content_disposition
-from .state import edition, find_article, requested_options
+from .state import check_report, edition, find_article, requested_options
 
 blueprint = Blueprint("editions", __name__, url_prefix="/articles/<slug>")
 READING_VIEW = "reading"
+# The article's ids on the page get this prefix: an article's `id="csrf_token"` must not shadow the page's own.
+ARTICLE_ID_PREFIX = "article-"
 
 
 @blueprint.get("/")
@@ -26,7 +28,7 @@ def preview(slug: str):
     context = {}
     if view == READING_VIEW:
         context["reading_view"] = render_reading_view(
-            article, lambda href: url_for("editions.article_file", slug=slug, href=href))
+            article, lambda href: url_for("editions.article_file", slug=slug, href=href), id_prefix=ARTICLE_ID_PREFIX)
     else:
         (plan,) = plan_editions([view], options)
         context["edition"] = edition(article, plan, options)
@@ -76,7 +78,7 @@ def check(slug: str, format_name: str):
         abort(404, f"There is no check for “{format_name}”; Pressroom checks {', '.join(checked)}.")
     article = find_article(slug)
     options = requested_options()
-    findings = plan.exporter.check(edition(article, plan, options))
+    findings = check_report(article, plan, options)
     return render_template("web/check.html.jinja", article=article, label=plan.exporter.label, findings=findings,
                            query=_query(options))
 

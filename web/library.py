@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+import re
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
 from ..articles import ContentError
 from ..articles import UploadedFile
@@ -10,12 +12,14 @@ from .security import csrf_valid
 from .state import library
 
 blueprint = Blueprint("library", __name__)
+MAX_PASTED_NAME_CHARS = 80
+# What a file name cannot hold: folders and control characters (leading dots, which hide a file, are stripped).
+_NOT_IN_A_NAME = re.compile(r"[/\\\x00-\x1f\x7f]+")
 
 
 @blueprint.get("/")
 def index():
-    return render_template("web/library.html.jinja", entries=library().entries(),
-                           content_dir=current_app.config["CONTENT_DIR"])
+    return render_template("web/library.html.jinja", entries=library().entries())
 
 
 @blueprint.get("/add")
@@ -31,7 +35,7 @@ def add_article():
     if request.form.get("source") == "paste":
         text = request.form.get("text", "")
         kind = "md" if request.form.get("kind") == "md" else "txt"
-        name = (request.form.get("name") or "").strip() or _first_line(text) or "pasted article"
+        name = _pasted_name(request.form.get("name") or "") or _pasted_name(_first_line(text)) or "pasted article"
         files = [UploadedFile(f"{name}.{kind}", text.encode("utf-8"))]
     else:
         files = [UploadedFile(upload.filename or "", upload.read()) for upload in request.files.getlist("files")
@@ -48,5 +52,10 @@ def add_article():
 def _first_line(text: str) -> str:
     for line in text.splitlines():
         if line.strip() and line.strip() != "---":
-            return line.strip().lstrip("#").strip()[:80]
+            return line.strip().lstrip("#")
     return ""
+
+
+def _pasted_name(text: str) -> str:
+    """`text` (a typed name, or the first line of the text) as a file name: "Yes/No" is "Yes No"."""
+    return " ".join(_NOT_IN_A_NAME.sub(" ", text).split())[:MAX_PASTED_NAME_CHARS].strip(" .")

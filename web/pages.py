@@ -1,9 +1,15 @@
-"""What every page of the web UI shares: the public stylesheets and scripts, security headers, errors."""
+"""What every page of the web UI shares: the public stylesheets and scripts, security headers, errors,
+and messages that show paths relative to the content folder."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory, session
-from werkzeug.exceptions import HTTPException
+import posixpath
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, session
+from flask.globals import request_ctx
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from ..articles import ContentError, PressroomError
 from ..exporters import OptionError, UnknownFormat
@@ -23,9 +29,11 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
 
 @blueprint.get("/static/<path:filename>")
 def static_file(filename: str):
-    if not filename.startswith(PUBLIC_FOLDERS) or not filename.endswith(PUBLIC_SUFFIXES):
+    # Normalised first: "web/../pdf/print.css" is in pdf/, whatever it starts with.
+    normal = posixpath.normpath(filename)
+    if normal != filename or not normal.startswith(PUBLIC_FOLDERS) or not normal.endswith(PUBLIC_SUFFIXES):
         abort(404, "No such file.")
-    return send_from_directory(TEMPLATES_DIR, filename, max_age=3600)
+    return send_from_directory(TEMPLATES_DIR, normal, max_age=3600)
 
 
 @blueprint.app_context_processor
@@ -33,21 +41,47 @@ def form_token():
     return {"csrf_token": lambda: csrf_token(session)}
 
 
+@blueprint.app_template_filter("in_library")
+def in_library(message: object) -> str:
+    """`message` with the content folder's own path left out: pages name files relative to it."""
+    text = str(message)
+    folder = Path(current_app.config["CONTENT_DIR"])
+    for prefix in {str(folder.resolve()), str(folder.absolute())}:
+        text = text.replace(prefix + "/", "")
+    return text
+
+
 @blueprint.after_app_request
 def security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if response.location:  # relative, never built from the request's Host header (the slash redirect's is)
+        response.location = urlunsplit(("", "", *urlsplit(response.location)[2:])) or "/"
     return response
 
 
 @blueprint.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
     message = error.description
-    if error.code == 413:
-        limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        message = f"The upload is larger than {limit} MiB. Send the article with only the images it uses."
-    return render_template("web/error.html.jinja", status=error.code, title=error.name, message=message), error.code
+    if isinstance(error, SecurityError):  # a Host outside TRUSTED_HOSTS, refused before routing
+        message = "This server does not answer to that name. Open it by the address it is served at."
+        # The page's links are paths, built without the refused Host.
+        request_ctx.url_adapter = current_app.url_map.bind("localhost", script_name=request.root_path or "/")
+    elif error.code == 413:
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        if request.content_length is None or request.content_length > limit:
+            message = (f"The upload is larger than {limit // (1024 * 1024)} MiB. "
+                       "Send the article with only the images it uses.")
+        else:
+            message = (f"The form has more than {current_app.config['MAX_FORM_PARTS']:,} parts (files and fields). "
+                       "Send the article with only the images it uses, or a .zip of its folder.")
+    page = render_template("web/error.html.jinja", status=error.code, title=error.name, message=message)
+    response = Response(page, error.code, mimetype="text/html")
+    for name, value in error.get_headers():  # Retry-After, Allow...
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 @blueprint.app_errorhandler(JobPending)

@@ -2,26 +2,50 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import abort, current_app, request
 
 from ..articles import Article, Library
-from ..exporters import Edition, EditionPlan, ExportFailed, ExportLimits, ExportOptions, chosen_options, export_set
+from ..exporters import Edition, EditionPlan, ExportFailed, ExportLimits, ExportOptions, Finding, chosen_options, \
+    export_set
 from .cache import EditionCache
 
 EXTENSION = "pressroom"
+RETRY_AFTER_SECONDS = 30
 
 
 @dataclass
 class WebState:
-    """The export limits of this app, the editions it made recently, and the queue that makes them
-    when one is configured (`QUEUE_URL`; else this server's own worker processes do)."""
+    """The export limits of this app, how many exports and checks may run at once (the server keeps
+    threads beyond these for ordinary pages), the editions and check reports made recently, and the
+    queue that makes the editions when one is configured (`QUEUE_URL`; else this server's own
+    worker processes do)."""
 
     limits: ExportLimits
+    export_slots: int
     queue: Any = None
     editions: EditionCache = field(default_factory=EditionCache)
+    _running: threading.BoundedSemaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._running = threading.BoundedSemaphore(self.export_slots)
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one of the export slots for the work inside; a 503 at once when all are taken."""
+        if not self._running.acquire(blocking=False):
+            abort(503, f"Pressroom is already making {self.export_slots} editions or checks, as many as it makes "
+                       f"at once. Try again in {RETRY_AFTER_SECONDS} seconds; editions made before come at once.",
+                  retry_after=RETRY_AFTER_SECONDS)
+        try:
+            yield
+        finally:
+            self._running.release()
 
     @classmethod
     def from_config(cls, config) -> WebState:
@@ -30,7 +54,7 @@ class WebState:
             from ..jobs.queue import queue_app
 
             queue = queue_app(config["QUEUE_URL"])
-        return cls(config["EXPORT_LIMITS"], queue)
+        return cls(config["EXPORT_LIMITS"], config["EXPORT_SLOTS"], queue)
 
 
 class JobPending(Exception):
@@ -70,7 +94,8 @@ def edition(article: Article, plan: EditionPlan, options: ExportOptions) -> Edit
         if state().queue is not None:
             made = _made_on_queue(article, plan, options, key)
         else:
-            made = export_set(article, [plan.exporter.name], options, state().limits)[plan.exporter.name]
+            with state().slot():
+                made = export_set(article, [plan.exporter.name], options, state().limits)[plan.exporter.name]
         state().editions.put(key, made)
     return made
 
@@ -86,3 +111,15 @@ def _made_on_queue(article: Article, plan: EditionPlan, options: ExportOptions, 
     if job.state == "failed":
         raise ExportFailed.because(job.reason)
     raise JobPending(job)
+
+
+def check_report(article: Article, plan: EditionPlan, options: ExportOptions) -> list[Finding]:
+    """The exporter's check of the planned edition, cached like the edition (by its key)."""
+    key = f"{plan.key(article)}-check"
+    findings = state().editions.get(key)
+    if findings is None:
+        made = edition(article, plan, options)
+        with state().slot():
+            findings = plan.exporter.check(made)
+        state().editions.put(key, findings, size=sum(len(finding.text) for finding in findings))
+    return findings
