@@ -7,6 +7,7 @@ import os
 import uuid
 
 from ..articles import Article
+from .words import words_for
 
 # The date of an article with none, when SOURCE_DATE_EPOCH is not set either: fixed, never "now",
 # so that the same input always gives the same bytes.
@@ -37,9 +38,9 @@ def edition_identifier(article: Article) -> str:
 
 
 def cover_alt_text(article: Article) -> str:
-    """What the cover shows, for readers who cannot see it."""
+    """What the cover shows, for readers who cannot see it, in the article's language."""
     meta = article.metadata
-    text = f"Cover of {meta.title}"
+    words = words_for(meta.language)
     if meta.authors:
-        text += f" by {meta.byline}"
-    return text
+        return words.say("cover_of_by", title=meta.title, authors=words.names([author.name for author in meta.authors]))
+    return words.say("cover_of", title=meta.title)
