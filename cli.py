@@ -114,7 +114,12 @@ def export_source(source: Path, chosen: list[str], output_dir: Path, options, st
         messages += [f"warning: {warning}" for warning in article.warnings]
         if strict and article.warnings:
             raise PressroomError(f"{source}: not exported, because of the warnings above (--strict)")
-        for edition in export_set(article, chosen, options).values():
+        editions = export_set(article, chosen, options).values()
+        warnings = [warning for edition in editions for warning in edition.warnings]
+        messages += [f"warning: {warning}" for warning in warnings]
+        if strict and warnings:
+            raise PressroomError(f"{source}: not written, because of the warnings above (--strict)")
+        for edition in editions:
             written += write_files(output_dir, edition.files)
     except PressroomError as error:
         return ExportOutcome(written, messages + [f"error: {error}"], True)

@@ -35,6 +35,7 @@ class Metadata:
     cover: str | None = None
     identifier: str | None = None
     source_url: str | None = None
+    direction: str | None = None  # "rtl" or "ltr" when the source says so; else the language's own
 
     @property
     def byline(self) -> str:

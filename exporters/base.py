@@ -121,12 +121,14 @@ class View:
 @dataclass(frozen=True)
 class Edition:
     """What an export made: its files (the main file first), what a preview shows of it (and the
-    files those views use, by media type), and, for an edition laid out in pages, where they begin."""
+    files those views use, by media type), for an edition laid out in pages, where they begin, and
+    what the reader of the edition should know of it (`warnings`, in plain words)."""
 
     files: tuple[EditionFile, ...]
     views: tuple[View, ...] = ()
     pages: PageList | None = field(default=None, compare=False)
     resources: Mapping[str, str] = field(default_factory=dict, compare=False)  # preview files: media types
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def main(self) -> EditionFile:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from ..articles import Article
+from .words import words_for
 
 IDENTIFIER_NAMESPACE = uuid.UUID("8f1d8a4e-5a3c-4e57-9d0e-70726573726f")
 
@@ -21,9 +22,9 @@ def edition_identifier(article: Article) -> str:
 
 
 def cover_alt_text(article: Article) -> str:
-    """What the cover shows, for readers who cannot see it."""
+    """What the cover shows, for readers who cannot see it, in the article's language."""
     meta = article.metadata
-    text = f"Cover of {meta.title}"
+    words = words_for(meta.language)
     if meta.authors:
-        text += f" by {meta.byline}"
-    return text
+        return words.say("cover_of_by", title=meta.title, authors=words.names([author.name for author in meta.authors]))
+    return words.say("cover_of", title=meta.title)

@@ -17,6 +17,7 @@ from .editions import cover_alt_text, edition_identifier
 from .page_breaks import insert_page_breaks
 from .pagination import PageList, page_anchor
 from .rendering import read_template_file, render
+from .typefaces import writing_direction
 from .xhtml import links_to_files
 
 XHTML = "application/xhtml+xml"
@@ -82,6 +83,8 @@ class EpubExporter(Exporter):
             book.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
             book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
         book.set_language(meta.language)
+        if writing_direction(meta) == "rtl":
+            book.set_direction("rtl")  # the spine's page-progression-direction: pages turn leftwards
         for number, author in enumerate(meta.authors, start=1):
             creator = f"creator-{number}"
             book.add_metadata("DC", "creator", author.name, {"id": creator})
@@ -206,7 +209,8 @@ class EpubExporter(Exporter):
         same article gives the same bytes."""
         buffer = io.BytesIO()
         writer = _ReproducibleWriter(buffer, book, {"mtime": article.edition_date, "epub2_guide": False,
-                                                    "epub3_landmark": False, "epub3_pages": False})
+                                                    "epub3_landmark": False, "epub3_pages": False,
+                                                    "package_direction": True})
         try:
             writer.process()
             writer.write()

@@ -9,6 +9,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from .typefaces import writing_direction
+from .words import words_for
+
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 FONTS_DIR = TEMPLATES_DIR / "fonts"
 
@@ -24,7 +27,40 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["in_document"] = lambda section: f"#{section.id}"
+    env.globals.update(say=_say, date_in_words=_date_in_words, by=_by, names=_names, direction=_direction)
     return env
+
+
+# The generated words follow the language of the article being rendered (the context's `article`).
+@jinja2.pass_context
+def _say(context, key: str, **values) -> str:
+    return _words(context).say(key, **values)
+
+
+@jinja2.pass_context
+def _date_in_words(context, date) -> str:
+    return _words(context).date(date)
+
+
+@jinja2.pass_context
+def _by(context, authors) -> str:
+    """"By A and B" in the article's language."""
+    return _words(context).by([author.name for author in authors])
+
+
+@jinja2.pass_context
+def _names(context, people) -> str:
+    """Authors (or plain names) joined as the article's language joins them."""
+    return _words(context).names([getattr(person, "name", person) for person in people])
+
+
+@jinja2.pass_context
+def _direction(context) -> str:
+    return writing_direction(context["article"].metadata)
+
+
+def _words(context):
+    return words_for(context["article"].metadata.language)
 
 
 def as_is(html: str, section=None) -> Markup:

@@ -27,10 +27,16 @@ SAMPLE = Path(pressroom.__file__).resolve().parent / "content" / "28-banned-phot
 FIXTURES = Path(__file__).resolve().parent / "content"
 RICH = FIXTURES / "article_with_images_tables_and_footnotes" / "article.md"
 LONG = FIXTURES / "long_list_across_many_pages.txt"
+GREEK = FIXTURES / "article_in_greek.md"
+ARABIC = FIXTURES / "article_in_arabic.md"
+JAPANESE = FIXTURES / "article_in_japanese.md"
 VALID_MARKDOWN = (
     RICH,
     FIXTURES / "article_without_front_matter.md",
     FIXTURES / "article_in_russian_with_several_authors.md",
+    GREEK,
+    ARABIC,
+    JAPANESE,
 )
 
 # CI (which sets CI=true) tries the same examples on every run, so a red build is never a lucky seed;

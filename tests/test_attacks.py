@@ -12,13 +12,11 @@ import re
 import shutil
 import socket
 import struct
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 import warnings
 import zipfile
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit

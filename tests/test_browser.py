@@ -107,7 +107,8 @@ def test_the_options_change_the_preview_and_the_downloads(page, base_url, tmp_pa
     page.get_by_label("Page size").select_option("a5")
     page.get_by_role("button", name="Apply").click()
     expect(page).to_have_url(re.compile(r"page_size=a5"))
-    assert page.locator(".pages img").count() == 7
+    # Cover, blank, title page, blank, contents, blank (each opens on a recto), two pages of text, colophon.
+    assert page.locator(".pages img").count() == 9
     with page.expect_download() as download_info:
         page.locator("a.download[data-format=pdf]").click()
     target = tmp_path / "a5.pdf"

@@ -12,30 +12,31 @@ from pathlib import Path
 
 from ...articles import Article
 from ..base import Edition, EditionFile, ExportFailed, Exporter, Finding, Option, View
-from ..cover import cover_jpeg
 from ..editions import cover_alt_text
 from ..pagination import PageList
 from ..rendering import TEMPLATES_DIR, read_template_file, render
-
-GENERATED_COVER_URL = "pressroom-generated:cover.jpg"
-COVER_DPI = 200
+from ..typefaces import faces_for, missing_characters_warning
 
 
 @dataclass(frozen=True)
 class PageGeometry:
-    """A page size in inches and its margins as CSS lengths (top, outer, bottom, inner)."""
+    """A page size in inches, its margins as CSS lengths (top, outer, bottom, inner) and the size of
+    its text in points, chosen together so that a line holds 60-75 characters."""
 
     width: float
     height: float
     margins: tuple[str, str, str, str]
     mirrored: bool  # book sizes: inner and outer margins swap on left-hand pages
+    font_size: float
 
 
+# Desk sizes keep a book's measure on a wide sheet (wide margins for notes); book sizes are set a
+# little smaller with the binding margin inside.
 PAGE_GEOMETRY = {
-    "a4": PageGeometry(210 / 25.4, 297 / 25.4, ("22mm", "24mm", "26mm", "24mm"), False),
-    "letter": PageGeometry(8.5, 11, ("0.9in", "0.95in", "1in", "0.95in"), False),
-    "a5": PageGeometry(148 / 25.4, 210 / 25.4, ("15mm", "14mm", "19mm", "19mm"), True),
-    "6x9": PageGeometry(6, 9, ("0.6in", "0.55in", "0.75in", "0.75in"), True),
+    "a4": PageGeometry(210 / 25.4, 297 / 25.4, ("25mm", "42mm", "28mm", "42mm"), False, 11),
+    "letter": PageGeometry(8.5, 11, ("0.95in", "1.75in", "1.05in", "1.75in"), False, 11),
+    "a5": PageGeometry(148 / 25.4, 210 / 25.4, ("15mm", "16mm", "19mm", "19mm"), True, 10),
+    "6x9": PageGeometry(6, 9, ("0.6in", "0.6in", "0.75in", "0.75in"), True, 10.5),
 }
 
 
@@ -68,15 +69,19 @@ class PdfExporter(Exporter):
         warm_up(full=many)
 
     def export(self, article: Article, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
+        from .labels import label_pages
+
         document, root = self._layout(article, settings)
         data = document.write_pdf(
             pdf_variant=settings["pdf_variant"],
             pdf_tags=True,  # archival variants are tagged too, not only PDF/UA
             pdf_identifier=_document_id(article, settings),
+            finisher=label_pages,
         )
         views = tuple(View(str(number), f"Page {number}") for number in range(1, len(document.pages) + 1))
+        warning = missing_characters_warning(article)
         return Edition((EditionFile(f"{article.slug}.pdf", data, self.media_type),), views,
-                       self._page_list(document, root, settings))
+                       self._page_list(document, root, settings), warnings=(warning,) if warning else ())
 
     def paginate(self, article: Article, settings: Mapping[str, Any]) -> PageList:
         document, root = self._layout(article, settings)
@@ -105,28 +110,23 @@ class PdfExporter(Exporter):
         from weasyprint import HTML
 
         from .fetcher import ArticleURLFetcher
+        from .openings import drop_running_heads_on_openings
 
-        generated = {}
-        cover_src = None
-        if settings["cover"]:
-            if article.metadata.cover:
-                cover_src = article.metadata.cover
-            else:
-                geometry = PAGE_GEOMETRY[settings["page_size"]]
-                size = (round(geometry.width * COVER_DPI), round(geometry.height * COVER_DPI))
-                generated[GENERATED_COVER_URL] = ("image/jpeg", cover_jpeg(article, size))
-                cover_src = GENERATED_COVER_URL
-        fetcher = ArticleURLFetcher(frozenset(asset.path for asset in article.assets), generated)
+        fetcher = ArticleURLFetcher(frozenset(asset.path for asset in article.assets))
+        language = article.metadata.language
+        # The generated cover is drawn by the stylesheet (text and shapes); a front-matter cover is an image.
         document = render("pdf/book.html.jinja", article=article, sections=article.sections, heading_level=2,
                           epub=False, note_call="pdf/note-call.html.jinja", notes_at_foot=True,
-                          date=article.edition_date, cover_src=cover_src, cover_alt=cover_alt_text(article))
+                          date=article.edition_date, cover=settings["cover"], cover_src=article.metadata.cover,
+                          cover_alt=cover_alt_text(article), typefaces=faces_for(language).families)
         base_url = article.source_path.parent.resolve().as_uri() + "/"
         try:
             html = HTML(string=document, base_url=base_url, url_fetcher=fetcher)
-            laid_out = html.render(stylesheets=list(_stylesheets(settings["page_size"])),
+            laid_out = html.render(stylesheets=[*_stylesheets(settings["page_size"]), _typeface_stylesheet(language)],
                                    font_config=_font_config(), pdf_tags=True)
         except (RecursionError, MemoryError, OverflowError) as error:
             raise ExportFailed(article, "PDF", f"the layout engine gave up ({type(error).__name__})") from None
+        drop_running_heads_on_openings(laid_out)
         return laid_out, html.etree_element
 
 
@@ -169,6 +169,7 @@ def _font_config():
 
     # Let it go while the interpreter is whole: its finaliser fails during shutdown otherwise.
     atexit.register(_stylesheets.cache_clear)
+    atexit.register(_typeface_stylesheet.cache_clear)
     atexit.register(_font_config.cache_clear)
     return FontConfiguration()
 
@@ -183,17 +184,31 @@ def _stylesheets(page_size: str):
     geometry = PAGE_GEOMETRY[page_size]
     top, outer, bottom, inner = geometry.margins
     if geometry.mirrored:
-        # A book opens its text on a right-hand page.
+        # A book opens its title page, contents and text each on a recto (the right-hand page of a
+        # left-to-right book, the left-hand one of a right-to-left book); the cover is page 1.
         margins = (f"@page :right {{ margin: {top} {outer} {bottom} {inner}; }}\n"
                    f"@page :left {{ margin: {top} {inner} {bottom} {outer}; }}\n"
-                   ".body-matter { break-before: right; }")
+                   ".title-page, .toc, .body-matter { break-before: recto; }")
     else:
         margins = f"@page {{ margin: {top} {outer} {bottom} {inner}; }}"
-    size = f"{geometry.width}in {geometry.height}in"
-    page = (f"@page {{ size: {size}; }}\n{margins}\n@page cover {{ margin: 0; }}\n"
-            f".cover img {{ width: {geometry.width}in; height: {geometry.height}in; }}")
+    width, height = geometry.width, geometry.height
+    size = f"{width}in {height}in"
+    # The cover fills its page; its text is laid out in proportion to it, as on the e-book's raster cover.
+    cover = (f"@page cover {{ margin: 0; }}\n"
+             f".cover img {{ width: {width}in; height: {height}in; }}\n"
+             f".cover-art {{ height: {height}in; padding: {height * 0.30:.3f}in {width * 0.12:.3f}in 0; "
+             f"font-size: {width * 72 * 0.085:.1f}pt; }}")
+    page = f"@page {{ size: {size}; }}\n{margins}\n{cover}\nhtml {{ font-size: {geometry.font_size}pt; }}"
     base_url = (TEMPLATES_DIR / "pdf").as_uri() + "/"
     fetcher = ArticleURLFetcher()
     return (CSS(string=read_template_file("pdf/print.css"), base_url=base_url, url_fetcher=fetcher,
                 font_config=_font_config()),
             CSS(string=page, base_url=base_url, url_fetcher=fetcher, font_config=_font_config()))
+
+
+@lru_cache(maxsize=32)
+def _typeface_stylesheet(language: str):
+    """The font stacks the language is set in (its own script's face first, the bundled ones after)."""
+    from weasyprint import CSS
+
+    return CSS(string=faces_for(language).css(), font_config=_font_config())
