@@ -9,6 +9,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR_VARIABLE = "PRESSROOM_DATA_DIR"
+CACHE_DIR_VARIABLE = "PRESSROOM_CACHE_DIR"
 # Beside the library, so that deleting or emptying the library never brings the sample back.
 SEEDED_MARKER = ".sample-seeded"
 
@@ -30,6 +31,17 @@ def data_dir() -> Path:
     import platformdirs  # a checkout never needs it
 
     return platformdirs.user_data_path("pressroom", appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Where what is the same from run to run is kept (compiled templates, drawn covers):
+    $PRESSROOM_CACHE_DIR, else the platform's user cache folder. Never finished editions."""
+    configured = os.environ.get(CACHE_DIR_VARIABLE)
+    if configured:
+        return Path(configured).expanduser().absolute()
+    import platformdirs
+
+    return platformdirs.user_cache_path("pressroom", appauthor=False)
 
 
 def default_content_dir() -> Path:

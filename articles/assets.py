@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
-
-from PIL import Image
 
 from .errors import ContentError
 from .model import Asset
 
 MAX_ASSET_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
-# Every image is measured against MAX_IMAGE_PIXELS from its header before anything decodes it, so
-# Pillow's own, larger and warning-based bomb check is replaced by that one.
-Image.MAX_IMAGE_PIXELS = None
 # Magic numbers of the image formats every edition can carry (EPUB 3 core media types).
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -49,7 +45,7 @@ def check_image(article_path: Path, href: str, data: bytes) -> None:
     The size comes from the header alone; nothing is decompressed before it passes.
     """
     try:
-        with Image.open(io.BytesIO(data), formats=("PNG", "JPEG", "GIF", "WEBP")) as image:
+        with _pillow().open(io.BytesIO(data), formats=("PNG", "JPEG", "GIF", "WEBP")) as image:
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
                 raise ContentError(article_path, f"the image {href!r} is {width}×{height} pixels, more than "
@@ -72,3 +68,14 @@ def sniff_media_type(article_path: Path, href: str, data: bytes) -> str:
         return "image/webp"
     raise ContentError(article_path, f"the image {href!r} is not a PNG, JPEG, GIF or WebP file",
                        fix="convert it to PNG or JPEG")
+
+
+@functools.lru_cache(maxsize=1)
+def _pillow():
+    """Pillow's Image module, loaded with the first image (an article without images never needs it)."""
+    from PIL import Image
+
+    # Every image is measured against MAX_IMAGE_PIXELS from its header before anything decodes it, so
+    # Pillow's own, larger and warning-based bomb check is replaced by that one.
+    Image.MAX_IMAGE_PIXELS = None
+    return Image

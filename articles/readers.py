@@ -4,26 +4,31 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import hashlib
+import importlib
 import os
 import re
 from pathlib import Path
 
 from .assets import load_asset
 from .errors import ContentError
-from .markdown_reader import MarkdownReader
 from .model import Article, Metadata
-from .text_reader import TextReader
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 MAX_SECTIONS = 2000
 # C0 controls other than tab and line feed, and the two non-characters: not allowed in XML 1.0.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-READERS = (TextReader(), MarkdownReader())
+# Each reader by the extensions it reads: (module, class), imported when an article of its kind is
+# read, so that reading plain text never loads the Markdown parser.
+READERS = {
+    ("txt",): ("text_reader", "TextReader"),
+    ("md", "markdown"): ("markdown_reader", "MarkdownReader"),
+}
 
 
 def supported_extensions() -> tuple[str, ...]:
-    return tuple(ext for reader in READERS for ext in reader.file_extensions)
+    return tuple(ext for extensions in READERS for ext in extensions)
 
 
 def read_article(path: Path | str) -> Article:
@@ -158,9 +163,14 @@ def slug_for(path: Path) -> str:
 
 def _reader_for(path: Path):
     extension = path.suffix.lower().lstrip(".")
-    for reader in READERS:
-        if extension in reader.file_extensions:
-            return reader
+    for extensions, (module, name) in READERS.items():
+        if extension in extensions:
+            return _reader(module, name)
     known = ", ".join(f".{ext}" for ext in supported_extensions())
     raise ContentError(path, f"Pressroom cannot read '.{extension}' files" if extension
                        else "the file has no extension", fix=f"use one of {known}")
+
+
+@functools.lru_cache(maxsize=None)
+def _reader(module: str, name: str):
+    return getattr(importlib.import_module(f".{module}", __package__), name)()

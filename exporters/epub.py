@@ -11,13 +11,13 @@ from typing import Any
 from ebooklib import epub
 
 from ..articles import Article, Section
-from .base import Edition, EditionFile, ExportFailed, Exporter, Finding, Option, View
-from .cover import cover_png
+from .base import Edition, EditionFile, Exporter, ExportFailed, Finding, Option, View
 from .editions import cover_alt_text, edition_identifier
 from .page_breaks import insert_page_breaks
 from .pagination import PageList, page_anchor
 from .rendering import read_template_file, render
-from .typefaces import writing_direction
+from .typefaces import faces_for, writing_direction
+from .user_cache import cached_bytes, package_file
 from .xhtml import links_to_files
 
 XHTML = "application/xhtml+xml"
@@ -150,7 +150,7 @@ class EpubExporter(Exporter):
             cover_src = article.metadata.cover
         else:
             image = epub.EpubItem(uid="cover-image", file_name="cover.png", media_type="image/png",
-                                  content=cover_png(article))
+                                  content=generated_cover(article))
             image.properties = ["cover-image"]
             book.add_item(image)
             cover_src = "../cover.png"
@@ -261,6 +261,27 @@ def _document_titles(item, article: Article, chapters: list[Chapter]) -> str:
         return titles[item.id]
     return next(chapter.section.label or article.title for chapter in chapters
                 if f"chapter-{chapter.section.id}" == item.id)
+
+
+def generated_cover(article: Article) -> bytes:
+    """The drawn cover as a PNG, from the user's cache when this design, these words and these faces
+    made it before (drawing it with Pillow costs more than the rest of a small e-book)."""
+    meta = article.metadata
+    faces = faces_for(meta.language)
+    # Fonts by file, size and time (installed faces can be large: their bytes are not hashed each run).
+    fonts = [f"{path}:{path.stat().st_size}:{path.stat().st_mtime_ns}"
+             for path in (face.path for face in (*faces.serif, *faces.sans)) if path is not None]
+    inputs = [meta.title, meta.subtitle or "", "\n".join(author.name for author in meta.authors), meta.language,
+              str(meta.direction), *fonts]
+
+    def draw() -> bytes:
+        from .cover import cover_png
+
+        return cover_png(article)
+
+    code = [package_file("exporters/cover.py"), package_file("exporters/typefaces.py"),
+            package_file("exporters/words.py")]
+    return cached_bytes("covers", inputs, code, draw)
 
 
 def _document(uid: str, file_name: str, content: str) -> epub.EpubItem:

@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from ..locations import cache_dir
 from .typefaces import writing_direction
 from .words import words_for
 
@@ -20,6 +21,7 @@ FONTS_DIR = TEMPLATES_DIR / "fonts"
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        bytecode_cache=_compiled_templates(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -29,6 +31,16 @@ def environment() -> jinja2.Environment:
     env.globals["in_document"] = lambda section: f"#{section.id}"
     env.globals.update(say=_say, date_in_words=_date_in_words, by=_by, names=_names, direction=_direction)
     return env
+
+
+def _compiled_templates() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the user's cache folder (Jinja2 checks each against its source)."""
+    folder = cache_dir() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 # The generated words follow the language of the article being rendered (the context's `article`).

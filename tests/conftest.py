@@ -56,8 +56,10 @@ def fresh_registry():
 
 @pytest.fixture(autouse=True)
 def private_data_dir(tmp_path_factory, monkeypatch):
-    """An installed Pressroom under test seeds and keeps its default library here, never in the user's."""
+    """An installed Pressroom under test seeds and keeps its default library and its cache here, never
+    in the user's."""
     monkeypatch.setenv("PRESSROOM_DATA_DIR", str(tmp_path_factory.getbasetemp() / "data"))
+    monkeypatch.setenv("PRESSROOM_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
 @pytest.fixture(autouse=True)

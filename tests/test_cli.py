@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -147,3 +149,17 @@ def test_the_pdf_is_the_same_whatever_else_is_exported(runner, tmp_path):
     alone = runner.invoke(main, ["export", str(SAMPLE), "-f", "pdf", "-o", str(tmp_path / "alone")])
     assert everything.exit_code == alone.exit_code == 0
     assert (tmp_path / "all" / f"{SLUG}.pdf").read_bytes() == (tmp_path / "alone" / f"{SLUG}.pdf").read_bytes()
+
+
+def test_a_second_run_takes_the_drawn_cover_from_the_cache_without_loading_pillow(tmp_path):
+    environment = {**os.environ, "PRESSROOM_CACHE_DIR": str(tmp_path / "cache")}
+    loaded = []
+    for folder in ("first", "second"):
+        # -X importtime reports every import, the export worker's too (it is forked from this process).
+        result = subprocess.run([sys.executable, "-P", "-X", "importtime", PRESSROOM, "export", str(SAMPLE), "-f",
+                                 "epub", "-o", str(tmp_path / folder)], capture_output=True, text=True,
+                                env=environment, check=True)
+        loaded.append(bool(re.search(r"\| +PIL\.Image$", result.stderr, re.MULTILINE)))
+    assert loaded == [True, False]
+    assert (tmp_path / "first" / f"{SLUG}.epub").read_bytes() == (tmp_path / "second" / f"{SLUG}.epub").read_bytes()
+    assert list((tmp_path / "cache").glob("covers/*/*")) and list((tmp_path / "cache").glob("templates/*"))
