@@ -145,10 +145,11 @@ def _run_jobs(jobs: list[tuple]):
     # Forkserver: the pool's workers fork their own export workers, which a threaded parent must not.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"),
                              initializer=_warm_worker, initargs=(jobs[0][1], jobs[0][3])) as pool:
-        futures = [pool.submit(export_source, *job) for job in jobs]
-        with click.progressbar(futures, label=f"Exporting {len(jobs)} articles", file=sys.stderr) as bar:
-            for future in bar:
-                yield future.result()
+        # Work goes out in chunks (fewer round trips), a few per worker so that both stay busy to the end.
+        outcomes = pool.map(export_source, *zip(*jobs, strict=True), chunksize=max(1, len(jobs) // (workers * 4)))
+        with click.progressbar(outcomes, length=len(jobs), label=f"Exporting {len(jobs)} articles",
+                               file=sys.stderr) as bar:
+            yield from bar
 
 
 @main.command("formats")
