@@ -13,4 +13,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-exec .venv/bin/python bench/run.py "$@"
+# -P: bench/ is not put on the import path (bench/queue.py is named like the standard library's queue).
+exec .venv/bin/python -P bench/run.py "$@"
