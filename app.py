@@ -7,7 +7,7 @@ from flask import Flask
 from .exporters import ExportLimits
 from .exporters.rendering import TEMPLATES_DIR
 from .locations import default_content_dir, instance_dir
-from .web import editions, library, pages
+from .web import books, editions, library, pages
 from .web.security import secret_key, trusted_hosts_from_environment
 from .web.state import EXTENSION, WebState
 
@@ -33,6 +33,6 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     app.extensions[EXTENSION] = WebState.from_config(app.config)
-    for feature in (library, editions, pages):
+    for feature in (library, editions, pages, books):
         app.register_blueprint(feature.blueprint)
     return app

@@ -1,4 +1,4 @@
-"""The command line: `pressroom export | formats | list | serve`, thin doors onto the exporters."""
+"""The command line: `pressroom export | book | formats | list | serve`, thin doors onto the exporters."""
 
 from __future__ import annotations
 
@@ -55,17 +55,22 @@ def _edition_flags() -> list[click.Option]:
 @click.option("--queue", "queue_url", envvar="PRESSROOM_QUEUE", metavar="URL",
               help="Export on the workers of this Redis queue (redis://[:password@]host:port/db) instead of "
                    "here.  [env: PRESSROOM_QUEUE]")
+@click.option("--book", "book_title", metavar="TITLE",
+              help="Bind the SOURCES, in order, into one book with this title: DIR/<title-slug>.<ext>.")
+@click.option("--skip-bad", is_flag=True, help="With --book: leave out an article that cannot be read, with a "
+                                               "warning, instead of failing the book.")
 def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_dir: Path, strict: bool,
-                   queue_url: str | None, **edition_options) -> None:
+                   queue_url: str | None, book_title: str | None, skip_bad: bool, **edition_options) -> None:
     """Write DIR/<slug>.<ext> for every SOURCE and format."""
-    from .exporters import chosen_options, load_exporters, plan_editions
+    chosen, options = _planned(formats, edition_options)
+    if book_title is not None:
+        from .articles import book_of_sources
 
-    try:
-        chosen = list(formats) or list(load_exporters())
-        options = chosen_options(edition_options)
-        plan_editions(chosen, options)  # an unknown format or an impossible option stops here
-    except PressroomError as error:
-        _fail(error)
+        if queue_url:
+            raise click.UsageError("--book makes the book here; it cannot be combined with --queue")
+        _export_book(lambda: book_of_sources(book_title, list(sources), skip_bad), chosen, options, output_dir,
+                     strict)
+        return
     if queue_url:
         _export_on_queue(queue_url, sources, chosen, options, output_dir, strict)
         return
@@ -79,6 +84,59 @@ def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_d
         failures += outcome.failed
     if failures:
         sys.exit(1)
+
+
+@main.command("book", cls=ExportCommand, context_settings={"ignore_unknown_options": False})
+@click.argument("manifest", type=click.Path(path_type=Path))
+@click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT",
+              help="An edition to write (repeatable); all registered formats when not given.")
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default="the current folder", help="Folder to write the editions to.")
+@click.option("--skip-bad", is_flag=True, help="Leave out an article that cannot be read, with a warning, "
+                                               "instead of failing the book.")
+@click.option("--strict", is_flag=True, help="Fail the book if it has warnings instead of exporting it.")
+def book_command(manifest: Path, formats: tuple[str, ...], output_dir: Path, skip_bad: bool, strict: bool,
+                 **edition_options) -> None:
+    """Write DIR/<book-slug>.<ext> for the book that MANIFEST (a BOOK.yaml) describes, in every format."""
+    from .articles import read_book
+
+    chosen, options = _planned(formats, edition_options)
+    _export_book(lambda: read_book(manifest, skip_bad=skip_bad), chosen, options, output_dir, strict)
+
+
+def _planned(formats: tuple[str, ...], edition_options: dict) -> tuple[list[str], object]:
+    """The formats to make (all when none is named) and the chosen options, checked before any work."""
+    from .exporters import chosen_options, load_exporters, plan_editions
+
+    try:
+        chosen = list(formats) or list(load_exporters())
+        options = chosen_options(edition_options)
+        plan_editions(chosen, options)  # an unknown format or an impossible option stops here
+    except PressroomError as error:
+        _fail(error)
+    return chosen, options
+
+
+def _export_book(read, chosen: list[str], options, output_dir: Path, strict: bool) -> None:
+    """Read a book with `read` and write each chosen edition of it: all of them, or none."""
+    from .exporters import export_set
+
+    try:
+        book = read()
+        warnings = list(book.warnings)
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
+        editions = export_set(book, chosen, options).values()
+        edition_warnings = [warning for edition in editions for warning in edition.warnings]
+        for warning in edition_warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if strict and (warnings or edition_warnings):
+            raise PressroomError(f"{book.source_path}: the book is not written, because of the warnings above (--strict)")
+    except PressroomError as error:
+        _fail(error)
+    for edition in editions:
+        for path in write_files(output_dir, edition.files):
+            click.echo(str(path))
 
 
 def _export_on_queue(url: str, sources, chosen: list[str], options, output_dir: Path, strict: bool) -> None:

@@ -57,11 +57,11 @@ def metadata_fields(path: Path, front: dict[str, Located]) -> tuple[dict[str, An
         if value is None:
             continue
         if name in TEXT_FIELDS:
-            fields[name] = _text(path, name, value, line, warnings)
+            fields[name] = text_value(path, name, value, line, warnings)
         elif name in ("author", "authors"):
-            fields["authors"] = _authors(path, name, value, line, warnings)
+            fields["authors"] = people(path, name, value, line, warnings)
         elif name in ("lang", "language"):
-            language = _text(path, name, value, line, warnings)
+            language = text_value(path, name, value, line, warnings)
             if not _LANGUAGE.match(language):
                 raise ContentError(path, f"'{name}' is {quoted(language)}, not a language tag", line=line,
                                    fix="use a BCP 47 tag such as 'en', 'fr' or 'pt-BR'")
@@ -70,7 +70,7 @@ def metadata_fields(path: Path, front: dict[str, Located]) -> tuple[dict[str, An
             fields["date"] = _date(path, value, line)
         elif name in ("subjects", "keywords"):
             values = value if isinstance(value, list) else [value]
-            fields["subjects"] = tuple(_text(path, name, item, line, warnings) for item in values)
+            fields["subjects"] = tuple(text_value(path, name, item, line, warnings) for item in values)
         elif name == "series_position":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ContentError(path, f"'series_position' must be a whole number, not {quoted(value)}",
@@ -79,7 +79,7 @@ def metadata_fields(path: Path, front: dict[str, Located]) -> tuple[dict[str, An
     return fields, warnings
 
 
-def _text(path: Path, name: str, value: Any, line: int, warnings: list[str]) -> str:
+def text_value(path: Path, name: str, value: Any, line: int, warnings: list[str]) -> str:
     """The text of field `name` as written, without the characters XML cannot hold (a warning says
     so), its line breaks folded to spaces unless the field may have several lines."""
     if not isinstance(value, str):
@@ -96,7 +96,7 @@ def _text(path: Path, name: str, value: Any, line: int, warnings: list[str]) -> 
     return text
 
 
-def _authors(path: Path, name: str, value: Any, line: int, warnings: list[str]) -> tuple[Author, ...]:
+def people(path: Path, name: str, value: Any, line: int, warnings: list[str]) -> tuple[Author, ...]:
     items = value if isinstance(value, list) else [value]
     authors = []
     for item in items:
@@ -105,10 +105,10 @@ def _authors(path: Path, name: str, value: Any, line: int, warnings: list[str]) 
                 raise ContentError(path, f"an entry of '{name}' has no 'name'", line=line,
                                    fix="write '- name: Ada Lovelace' (and optionally 'file_as: Lovelace, Ada')")
             file_as = item.get("file_as")
-            authors.append(Author(_text(path, name, item["name"], line, warnings),
-                                  _text(path, "file_as", file_as, line, warnings) if file_as is not None else None))
+            authors.append(Author(text_value(path, name, item["name"], line, warnings),
+                                  text_value(path, "file_as", file_as, line, warnings) if file_as is not None else None))
         else:
-            authors.append(Author(_text(path, name, item, line, warnings)))
+            authors.append(Author(text_value(path, name, item, line, warnings)))
     return tuple(authors)
 
 

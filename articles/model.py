@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 WORDS_PER_MINUTE = 230
 
@@ -55,6 +56,11 @@ class Footnote:
     number: int
     html: str
     inline_html: str = ""
+    ref_id: str = ""  # the anchor of its first citation, which its back-link returns to ("": fnref-NUMBER)
+
+    @property
+    def back_link_id(self) -> str:
+        return self.ref_id or f"fnref-{self.number}"
 
 
 @dataclass(frozen=True)
@@ -137,10 +143,19 @@ class Article:
     edition_date: datetime.datetime
     assets: tuple[Asset, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    # What a book has and an article has not (see book.py): the templates serve both.
+    parts: ClassVar[tuple] = ()
+    chapters: ClassVar[tuple] = ()
+    editors: ClassVar[tuple[Author, ...]] = ()
 
     @property
     def title(self) -> str:
         return self.metadata.title
+
+    @property
+    def credited(self) -> tuple[Author, ...]:
+        """Who a cover names: the authors."""
+        return self.metadata.authors
 
     @property
     def contents(self) -> tuple[Section, ...]:

@@ -72,15 +72,18 @@ class YamlLoader:
     whole), `compose` (the document's nodes, before anything is built: anchors and aliases are
     refused there, and values longer than MAX_VALUE_CHARS or MAX_ITEMS after it) and
     `construct_value` (each value); messages show values through `quoted`. The values of the keys in `as_written` are kept as written: each
-    scalar its source text (`title: 1984` is "1984"), an empty or null one None, never typed.
+    scalar its source text (`title: 1984` is "1984"), an empty or null one None, never typed. The
+    values of the keys in `located` are kept as written too, with each item of a list and each value
+    of a mapping in them a Located (a manifest's entries are named by their own line).
     """
 
     def __init__(self, path: Path | str, *, subject: str, first_line: int = 1,
-                 as_written: Collection[str] = ()) -> None:
+                 as_written: Collection[str] = (), located: Collection[str] = ()) -> None:
         self.path = path
         self.first_line = first_line
         self.subject = subject  # what the text is, for messages: "front matter", "manifest"
         self.as_written = frozenset(as_written)
+        self.located = frozenset(located)
 
     def load_mapping(self, text: str) -> dict[str, Located]:
         """The mapping's values by key (an empty text gives {}); a ContentError for anything else."""
@@ -106,8 +109,12 @@ class YamlLoader:
             for key_node, value_node in node.value:
                 key = self.construct_value(loader, key_node)
                 try:
-                    value = (_written(loader, value_node) if str(key) in self.as_written
-                             else self.construct_value(loader, value_node))
+                    if str(key) in self.located:
+                        value = self._written_located(loader, text, value_node)
+                    elif str(key) in self.as_written:
+                        value = _written(loader, value_node)
+                    else:
+                        value = self.construct_value(loader, value_node)
                 except ValueError as error:  # e.g. an impossible date such as 2024-02-30
                     raise self._error(text, key_node.start_mark.index,
                                       f"{quoted(key)} has an impossible value: {error}",
@@ -137,6 +144,17 @@ class YamlLoader:
 
     def construct_value(self, loader: yaml.SafeLoader, node: yaml.Node) -> Any:
         return loader.construct_object(node, deep=True)
+
+    def _written_located(self, loader: yaml.SafeLoader, text: str, node: yaml.Node) -> Any:
+        """`node` as `_written` reads it, each list item and mapping value a Located on its own line."""
+        if isinstance(node, yaml.SequenceNode):
+            return [Located(self._written_located(loader, text, item), self._line_at(text, item.start_mark.index))
+                    for item in node.value]
+        if isinstance(node, yaml.MappingNode):
+            return {str(_written(loader, key)): Located(self._written_located(loader, text, value),
+                                                        self._line_at(text, key.start_mark.index))
+                    for key, value in node.value}
+        return _written(loader, node)
 
     def _line_at(self, text: str, index: int) -> int:
         # Counted from the text, not from YAML's marks, which also count lines YAML alone sees.

@@ -1,7 +1,8 @@
 """Measure Pressroom and pandoc on the same inputs in one run: medians, min-max, ratios, peak memory.
 
 Inputs: the sample article; a 200-chapter book of real prose made from Debian's debian-handbook
-(English HTML); a batch of 50 articles cut from the same book. Every command runs as a whole
+(English HTML), as one article and as 200 articles bound by a manifest; a batch of 50 articles cut
+from the same book. Every command runs as a whole
 process, cold, as a user would run it; the warm server is `pressroom serve` on 127.0.0.1.
 """
 
@@ -38,6 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="pressroom-bench-"))
     book = make_book(work / "book" / "handbook.md")
+    manifest = make_bound_book(work / "bound")
     batch = make_batch(work / "batch", 50)
     # A cache folder of this run's own: each command's first run starts cold, as on a new machine.
     env = {**os.environ, "PATH": f"{VENV_BIN}:{os.environ['PATH']}", "PRESSROOM_CACHE_DIR": str(work / "cache")}
@@ -64,6 +66,10 @@ def main() -> None:
             ["pressroom", "export", str(book), "-f", "pdf", "-o", str(out)],
             ["pandoc", str(book), "-o", str(out / "b.pdf"), "--pdf-engine=weasyprint"],
             runs=max(3, args.runs // 2), target=1.0)
+    for name, flags in (("PDF", ["-f", "pdf"]), ("EPUB", ["-f", "epub", "--no-page-list"])):
+        compare(f"{CHAPTERS} articles bound by a manifest -> {name} (vs the same text as one article)",
+                ["pressroom", "book", str(manifest), *flags, "-o", str(out / "bound")],
+                ["pressroom", "export", str(book), *flags, "-o", str(out)], runs=max(3, args.runs // 2), target=1.1)
     html_book = out / "book.html"
     subprocess.run(["pandoc", str(book), "-s", "-o", str(html_book)], check=True, env=env)
     alone, peak_alone = measure(["weasyprint", str(html_book), str(out / "alone.pdf")], max(3, args.runs // 2), env)
@@ -132,16 +138,41 @@ def make_book(target: Path) -> Path:
     """A Markdown book of CHAPTERS chapters (the handbook's longest sections, in reading order),
     each cut to the same word budget so that the whole has about BOOK_WORDS words."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["---", "title: The Debian Administrator's Handbook (excerpts)",
+             "author: [Raphaël Hertzog, Roland Mas]", "lang: en", "date: 2022-09-22", "---", ""]
+    for title, paragraphs in book_chapters():
+        lines += [f"## {title}", ""] + [line for p in paragraphs for line in (p, "")]
+    target.write_text("\n".join(lines), encoding="utf-8")
+    return target
+
+
+def make_bound_book(folder: Path) -> Path:
+    """The same chapters as `make_book`, each an article of its own, bound by `folder`/BOOK.yaml."""
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for number, (title, paragraphs) in enumerate(book_chapters(), start=1):
+        name = f"chapter-{number:03d}.md"
+        text = "\n\n".join(paragraphs)
+        (folder / name).write_text(f"---\ntitle: \"{_yaml_quoted(title)}\"\nlang: en\n---\n\n{text}\n", encoding="utf-8")
+        entries.append(f"  - {name}")
+    manifest = folder / "BOOK.yaml"
+    manifest.write_text("title: The Debian Administrator's Handbook (excerpts)\n"
+                        "authors: [Raphaël Hertzog, Roland Mas]\nlang: en\ndate: 2022-09-22\narticles:\n"
+                        + "\n".join(entries) + "\n", encoding="utf-8")
+    return manifest
+
+
+def book_chapters() -> list[tuple[str, list[str]]]:
+    """The book's CHAPTERS (title, paragraphs), each cut to one word budget (about BOOK_WORDS in all)."""
     sections = list(handbook_sections())
     longest = sorted(range(len(sections)), key=lambda i: -sum(len(p.split()) for p in sections[i][1]))[:CHAPTERS]
     chosen = [sections[i] for i in sorted(longest)]
     budget = max(range(100, 5000, 10), key=lambda cap: -abs(_total(chosen, cap) - BOOK_WORDS))
-    lines = ["---", "title: The Debian Administrator's Handbook (excerpts)",
-             "author: [Raphaël Hertzog, Roland Mas]", "lang: en", "date: 2022-09-22", "---", ""]
-    for title, paragraphs in chosen:
-        lines += [f"## {title}", ""] + [line for p in _cut(paragraphs, budget) for line in (p, "")]
-    target.write_text("\n".join(lines), encoding="utf-8")
-    return target
+    return [(title, _cut(paragraphs, budget)) for title, paragraphs in chosen]
+
+
+def _yaml_quoted(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _cut(paragraphs: list[str], budget: int) -> list[str]:

@@ -43,8 +43,8 @@ def cover_image(article: Article, size: tuple[int, int]) -> Image.Image:
     blocks = [(meta.title, _style(serif, "Bold"), 0.085, TITLE, 1.18)]
     if meta.subtitle:
         blocks.append((meta.subtitle, _style(serif, "Italic"), 0.045, SECONDARY, 1.3))
-    if meta.authors:
-        byline = words_for(meta.language).names([author.name for author in meta.authors])
+    if article.credited:
+        byline = words_for(meta.language).names([author.name for author in article.credited])
         blocks.append((byline, _style(sans, "Regular"), 0.038, SECONDARY, 1.3))
     # Right-to-left text is shaped right to left and set flush with the right margin.
     direction = writing_direction(meta)

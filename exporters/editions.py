@@ -25,6 +25,6 @@ def cover_alt_text(article: Article) -> str:
     """What the cover shows, for readers who cannot see it, in the article's language."""
     meta = article.metadata
     words = words_for(meta.language)
-    if meta.authors:
-        return words.say("cover_of_by", title=meta.title, authors=words.names([author.name for author in meta.authors]))
+    if article.credited:
+        return words.say("cover_of_by", title=meta.title, authors=words.names([author.name for author in article.credited]))
     return words.say("cover_of", title=meta.title)

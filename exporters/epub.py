@@ -10,24 +10,40 @@ from typing import Any
 
 from ebooklib import epub
 
-from ..articles import Article, Section
-from .base import Edition, EditionFile, Exporter, ExportFailed, Finding, Option, View
+from ..articles import Article, Book, Section
+from ..articles import Chapter as BookChapter
+from .base import Edition, EditionFile, ExportFailed, Exporter, Finding, Option, View
 from .editions import cover_alt_text, edition_identifier
 from .page_breaks import insert_page_breaks
 from .pagination import PageList, page_anchor
 from .rendering import read_template_file, render
 from .typefaces import faces_for, writing_direction
 from .user_cache import cached_bytes, package_file
+from .words import words_for
 from .xhtml import links_to_files
 
 XHTML = "application/xhtml+xml"
 
 @dataclass(frozen=True)
 class Chapter:
-    """A section and the XHTML file that holds it (relative to the text folder)."""
+    """The sections one XHTML file holds (`href`, relative to the text folder): one section of an
+    article, or all of a book's chapter (`opening`, whose title and byline open the file)."""
 
-    section: Section
+    sections: tuple[Section, ...]
     href: str
+    title: str
+    opening: BookChapter | None = None
+
+
+@dataclass(frozen=True)
+class NavPoint:
+    """An entry of the NCX, in reading order (`order`), with the entries under it."""
+
+    id: str
+    label: str
+    src: str
+    order: int
+    children: tuple[NavPoint, ...] = ()
 
 class EpubExporter(Exporter):
     name = "epub"
@@ -46,14 +62,23 @@ class EpubExporter(Exporter):
     def wants_pages(self, settings: Mapping[str, Any]) -> bool:
         return bool(settings["page_list"])
 
-    def export(self, article: Article, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
+    def export(self, article: Article | Book, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
         book = self.build_package(article, settings, pages)
-        chapters = [Chapter(section, f"{section.id}.xhtml") for section in article.sections]
+        if article.chapters:
+            chapters = [Chapter(chapter.sections, f"{chapter.id}.xhtml", chapter.title, chapter)
+                        for chapter in article.chapters]
+        else:
+            chapters = [Chapter((section,), f"{section.id}.xhtml", section.label or article.title)
+                        for section in article.sections]
         self.build_cover(book, article, settings)
         self.build_content(book, article, chapters, pages)
         self.build_navigation(book, article, chapters, pages)
         data = self.build_epub(book, article)
-        views = tuple(View(item.file_name, _document_titles(item, article, chapters)) for item in book.spine)
+        titles = {"cover": "Cover", "titlepage": article.title, "nav": "Contents"}
+        titles.update({f"chapter-{chapter.href[:-len('.xhtml')]}": chapter.title for chapter in chapters})
+        titles.update({part.id: part.title for part in article.parts})
+        titles["contributors"] = words_for(article.metadata.language).say("contributors")
+        views = tuple(View(item.file_name, titles[item.id]) for item in book.spine)
         return Edition((EditionFile(f"{article.slug}.epub", data, self.media_type),), views,
                        resources={item.file_name: item.media_type for item in book.get_items()
                                   if item.file_name.startswith(("text/", "style/")) or item.file_name == "cover.png"})
@@ -85,11 +110,18 @@ class EpubExporter(Exporter):
         book.set_language(meta.language)
         if writing_direction(meta) == "rtl":
             book.set_direction("rtl")  # the spine's page-progression-direction: pages turn leftwards
-        for number, author in enumerate(meta.authors, start=1):
-            creator = f"creator-{number}"
-            book.add_metadata("DC", "creator", author.name, {"id": creator})
-            book.add_metadata(None, "meta", "aut", {"refines": f"#{creator}", "property": "role",
-                                                    "scheme": "marc:relators"})
+        # A book's editors are its creators too; each chapter's authors are its contributors.
+        creators = [(author, "aut") for author in meta.authors] + [(editor, "edt") for editor in article.editors]
+        credited = {author.name for author, _ in creators}
+        contributors = list({author.name: author for chapter in article.chapters for author in chapter.authors
+                             if author.name not in credited}.values())
+        people = ([("creator", author, role) for author, role in creators]
+                  + [("contributor", author, "aut") for author in contributors])
+        for number, (element, author, role) in enumerate(people, start=1):
+            creator = f"{element}-{number}"
+            book.add_metadata("DC", element, author.name, {"id": creator})
+            book.add_metadata(None, "meta", role, {"refines": f"#{creator}", "property": "role",
+                                                   "scheme": "marc:relators"})
             if author.file_as:
                 book.add_metadata(None, "meta", author.file_as, {"refines": f"#{creator}", "property": "file-as"})
         if meta.date:
@@ -175,25 +207,40 @@ class EpubExporter(Exporter):
                               render("epub/titlepage.xhtml.jinja", article=article))
         book.add_item(titlepage)
         book.spine.append(titlepage)
-        fragment = links_to_files({chapter.section.id: chapter.href for chapter in chapters})
+        file_of = {section.id: chapter.href for chapter in chapters for section in chapter.sections}
+        file_of.update({chapter.opening.id: chapter.href for chapter in chapters if chapter.opening is not None})
+        fragment = links_to_files(file_of)
+        part_opened = {part.chapters[0].id: part for part in article.parts if part.title}
         for chapter in chapters:
-            document = render("epub/chapter.xhtml.jinja", fragment=fragment, article=article,
-                              sections=[chapter.section], heading_level=1, epub=True).encode("utf-8")
-            breaks = pages.starts_in(chapter.section.id) if pages is not None else []
+            part = part_opened.get(chapter.opening.id) if chapter.opening is not None else None
+            if part is not None:
+                self._add_document(book, part.id, f"text/{part.id}.xhtml", _chapter_document(
+                    fragment, article, part.title, part=part))
+            document = _chapter_document(fragment, article, chapter.title, sections=chapter.sections,
+                                         book_chapter=chapter.opening).encode("utf-8")
+            breaks = [start for section in chapter.sections
+                      for start in (pages.starts_in(section.id) if pages is not None else ())]
             if breaks:
                 document = insert_page_breaks(document, breaks)
-            item = epub.EpubItem(uid=f"chapter-{chapter.section.id}", file_name=f"text/{chapter.href}",
-                                 media_type=XHTML, content=document)
-            book.add_item(item)
-            book.spine.append(item)
+            self._add_document(book, f"chapter-{chapter.href[:-len('.xhtml')]}", f"text/{chapter.href}", document)
+        if article.chapters:
+            self._add_document(book, "contributors", "text/contributors.xhtml", _chapter_document(
+                fragment, article, words_for(article.metadata.language).say("contributors"), back_matter=True))
 
-    def build_navigation(self, book: epub.EpubBook, article: Article, chapters: list[Chapter],
+    def _add_document(self, book: epub.EpubBook, uid: str, file_name: str, content: str | bytes) -> None:
+        item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML,
+                             content=content.encode("utf-8") if isinstance(content, str) else content)
+        book.add_item(item)
+        book.spine.append(item)
+
+    def build_navigation(self, book: epub.EpubBook, article: Article | Book, chapters: list[Chapter],
                          pages: PageList | None) -> None:
         """The EPUB 3 navigation document and the NCX, from the same list of chapters."""
-        chapter_of = {chapter.section.id: chapter for chapter in chapters}
+        chapter_of = {section.id: chapter for chapter in chapters for section in chapter.sections}
+        href_of = _addresses(article, chapters)
         nav = _document("nav", "text/nav.xhtml", render(
             "epub/nav.xhtml.jinja", article=article, chapters=chapters, has_cover=book.get_item_with_id("cover") is not None,
-            contents_href=lambda section: chapter_of[section.id].href,
+            contents_href=lambda target: href_of[target.id], with_sections=True,
             page_starts=[(chapter_of[start.section_id], start) for start in (pages.starts if pages else ())],
             page_anchor=page_anchor))
         nav.properties = ["nav"]
@@ -202,7 +249,7 @@ class EpubExporter(Exporter):
         book.spine.insert(titlepage + 1, nav)
         book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type="application/x-dtbncx+xml",
                                     content=render("epub/toc.ncx.jinja", article=article, identifier=edition_identifier(article),
-                                                   contents_href=lambda section: chapter_of[section.id].href).encode()))
+                                                   nav_points=_nav_points(article, href_of)).encode()))
 
     def build_epub(self, book: epub.EpubBook, article: Article) -> bytes:
         """The zip container: `mimetype` first and stored, every entry dated like the edition, so the
@@ -255,15 +302,52 @@ def edition_date_time(date) -> tuple:
     return max(date.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
 
 
-def _document_titles(item, article: Article, chapters: list[Chapter]) -> str:
-    titles = {"cover": "Cover", "titlepage": article.title, "nav": "Contents"}
-    if item.id in titles:
-        return titles[item.id]
-    return next(chapter.section.label or article.title for chapter in chapters
-                if f"chapter-{chapter.section.id}" == item.id)
+def _addresses(article: Article | Book, chapters: list[Chapter]) -> dict[str, str]:
+    """Where each part, chapter and section the contents list is, by its id (relative to the text folder)."""
+    if not article.chapters:
+        return {section.id: chapter.href for chapter in chapters for section in chapter.sections}
+    addresses = {part.id: f"{part.id}.xhtml" for part in article.parts if part.title}
+    for chapter in chapters:
+        addresses[chapter.opening.id] = chapter.href
+        addresses.update({section.id: f"{chapter.href}#{section.id}" for section in chapter.sections})
+    return addresses
 
 
-def generated_cover(article: Article) -> bytes:
+def _nav_points(article: Article | Book, href_of: Mapping[str, str]) -> list[NavPoint]:
+    """The NCX's entries: an article's contents, or a book's parts, chapters (with their authors) and sections."""
+    order = iter(range(1, 1_000_000))
+    if not article.chapters:
+        return [NavPoint(f"nav-{section.id}", section.label or article.title, href_of[section.id], next(order))
+                for section in article.contents]
+    words = words_for(article.metadata.language)
+
+    def chapter_point(chapter: BookChapter) -> NavPoint:
+        label = chapter.title + (f" — {words.names([author.name for author in chapter.authors])}"
+                                 if chapter.authors else "")
+        point_order = next(order)
+        return NavPoint(f"nav-{chapter.id}", f"{chapter.number}. {label}", href_of[chapter.id], point_order, tuple(
+            NavPoint(f"nav-{section.id}", section.label, href_of[section.id], next(order))
+            for section in chapter.contents))
+
+    points = []
+    for part in article.parts:
+        if part.title:
+            part_order = next(order)
+            points.append(NavPoint(f"nav-{part.id}", part.title, href_of[part.id], part_order,
+                                   tuple(chapter_point(chapter) for chapter in part.chapters)))
+        else:
+            points += [chapter_point(chapter) for chapter in part.chapters]
+    return points
+
+
+def _chapter_document(fragment, article: Article | Book, title: str, *, sections: tuple[Section, ...] = (),
+                      book_chapter: BookChapter | None = None, part=None, back_matter: bool = False) -> str:
+    """An XHTML document of the e-book's text: an article's section, a book's chapter, part page or back matter."""
+    return render("epub/chapter.xhtml.jinja", fragment=fragment, article=article, title=title, sections=sections,
+                  chapter=book_chapter, part=part, back_matter=back_matter, heading_level=1, epub=True)
+
+
+def generated_cover(article: Article | Book) -> bytes:
     """The drawn cover as a PNG, from the user's cache when this design, these words and these faces
     made it before (drawing it with Pillow costs more than the rest of a small e-book)."""
     meta = article.metadata
@@ -271,7 +355,7 @@ def generated_cover(article: Article) -> bytes:
     # Fonts by file, size and time (installed faces can be large: their bytes are not hashed each run).
     fonts = [f"{path}:{path.stat().st_size}:{path.stat().st_mtime_ns}"
              for path in (face.path for face in (*faces.serif, *faces.sans)) if path is not None]
-    inputs = [meta.title, meta.subtitle or "", "\n".join(author.name for author in meta.authors), meta.language,
+    inputs = [meta.title, meta.subtitle or "", "\n".join(author.name for author in article.credited), meta.language,
               str(meta.direction), *fonts]
 
     def draw() -> bytes:

@@ -139,7 +139,8 @@ _TAG = re.compile(r"<[^>]*>")
 def _printed_text(article: Article) -> str:
     meta = article.metadata
     parts = [meta.title, meta.subtitle or "", meta.publisher or "", meta.rights or "",
-             *(author.name for author in meta.authors)]
+             *(author.name for author in meta.authors + article.editors),
+             *(author.name for chapter in article.chapters for author in chapter.authors)]
     for section in article.sections:
         parts += [section.title, html.unescape(_TAG.sub(" ", section.html))]
         parts += [html.unescape(_TAG.sub(" ", note.html)) for note in section.footnotes]

@@ -7,6 +7,8 @@ from collections.abc import Callable, Collection, Mapping
 
 from markupsafe import Markup
 
+from ..articles.binding import in_start_tags, prefix_ids
+
 EPUB_NAMESPACE = "http://www.idpf.org/2007/ops"
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 
@@ -49,29 +51,14 @@ def limited_classes(allowed: Collection[str], then: Callable[..., Markup]) -> Ca
         return f'{match.group(1)}{kept}"' if kept else ""
 
     def fragment(html: str, section) -> Markup:
-        return Markup(_in_tags(then(html, section), _CLASS, keep))
+        return Markup(in_start_tags(then(html, section), _CLASS, keep))
 
     return fragment
 
 
 def prefixed_ids(html: str, prefix: str) -> Markup:
     """`html` with every id, and every reference to one (`href="#id"`, ARIA's id lists), prefixed."""
-
-    def prefix_reference(match: re.Match) -> str:
-        name, value = match.group(1), match.group(2)
-        if name == "href":
-            return f' href="#{prefix}{value[1:]}"' if value.startswith("#") and len(value) > 1 else match.group()
-        return f' {name}="{" ".join(prefix + token for token in value.split())}"'
-
-    return Markup(_in_tags(html, _ID_REFERENCE, prefix_reference))
+    return Markup(prefix_ids(html, prefix))
 
 
-# In the readers' XHTML and the templates' output, "<" is always escaped in text and attribute values,
-# so a start tag runs from "<" to the next ">" (which attribute values escape too).
-_START_TAG = re.compile(r"<[A-Za-z][^<>]*>")
 _CLASS = re.compile(r'(\sclass=")([^"]*)"')
-_ID_REFERENCE = re.compile(r'\s(id|href|aria-labelledby|aria-describedby)="([^"]*)"')
-
-
-def _in_tags(html: str, pattern: re.Pattern, replace: Callable[[re.Match], str]) -> str:
-    return _START_TAG.sub(lambda tag: pattern.sub(replace, tag.group()), html)

@@ -186,3 +186,41 @@ def test_a_small_screen_gets_one_column(browser, base_url):
     width = page.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 390
+
+
+def test_make_a_book_of_three_library_articles_preview_it_and_download_both_editions(page, tmp_path_factory, tmp_path):
+    content = tmp_path_factory.mktemp("books") / "content"
+    content.mkdir()
+    shutil.copy(SAMPLE, content / SAMPLE.name)
+    shutil.copy(RICH, content / "field-notes.md")
+    shutil.copytree(RICH.parent / "images", content / "images")
+    (content / "lighthouse.md").write_text("---\ntitle: The Lighthouse\nauthors: [Mary Keeper]\n---\n\n"
+                                           "The lamp was lit at dusk.\n\n## Notes\n\nKept nightly.\n", encoding="utf-8")
+    with running_server(content) as url:
+        page.goto(url + "/")
+        page.get_by_role("link", name="Books").click()
+        check_page(page, "books")
+        page.get_by_label("Title").fill("Coastal Reader")
+        for place, title in enumerate(("The Lighthouse", "Field Notes from the Harbour", "28 Banned Photos"), start=1):
+            page.get_by_role("checkbox", name=re.compile(title)).check()
+            page.get_by_label(re.compile(f"Place of {title}")).fill(str(place))
+        page.get_by_role("button", name="Make the book").click()
+        expect(page).to_have_url(url + "/books/coastal-reader/")
+        expect(page.locator(".chapter-title")).to_have_text(
+            ["The Lighthouse", "Field Notes from the Harbour", re.compile("28 Banned Photos")])
+        expect(page.locator(".chapter-byline").first).to_have_text("By Mary Keeper")
+        check_page(page, "book-reading")
+        page.get_by_role("link", name="PDF pages").click()
+        expect(page.locator(".pages img").first).to_be_visible()
+        check_page(page, "book-print")
+        page.get_by_role("link", name="E-book chapters").click()
+        expect(page.locator(".chapters iframe").first).to_be_visible()
+        check_page(page, "book-ebook")
+        for name in ("pdf", "epub"):
+            with page.expect_download() as download_info:
+                page.locator(f"a.download[data-format={name}]").click()
+            target = tmp_path / download_info.value.suggested_filename
+            download_info.value.save_as(target)
+            assert target.name == f"Coastal Reader.{name}"
+        assert pdfinfo(tmp_path / "Coastal Reader.pdf")["Title"] == "Coastal Reader"
+        assert epubcheck_messages(tmp_path / "Coastal Reader.epub") == []

@@ -10,12 +10,13 @@ from functools import lru_cache
 from typing import Any
 from pathlib import Path
 
-from ...articles import Article
+from ...articles import Article, Book
 from ..base import Edition, EditionFile, ExportFailed, Exporter, Finding, Option, View
 from ..editions import cover_alt_text
 from ..pagination import PageList
 from ..rendering import TEMPLATES_DIR, read_template_file, render
 from ..typefaces import faces_for, missing_characters_warning
+from ..xhtml import image_addresses
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class PdfExporter(Exporter):
     def prepare(self, many: bool = False) -> None:
         warm_up(full=many)
 
-    def export(self, article: Article, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
+    def export(self, article: Article | Book, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
         from .labels import label_pages
 
         document, root = self._layout(article, settings)
@@ -83,7 +84,7 @@ class PdfExporter(Exporter):
         return Edition((EditionFile(f"{article.slug}.pdf", data, self.media_type),), views,
                        self._page_list(document, root, settings), warnings=(warning,) if warning else ())
 
-    def paginate(self, article: Article, settings: Mapping[str, Any]) -> PageList:
+    def paginate(self, article: Article | Book, settings: Mapping[str, Any]) -> PageList:
         document, root = self._layout(article, settings)
         return self._page_list(document, root, settings)
 
@@ -105,7 +106,7 @@ class PdfExporter(Exporter):
         size = settings["page_size"]
         return PageList(f"pdf-{size}", f"the {PAGE_SIZES[size]} PDF edition", page_starts(document, root))
 
-    def _layout(self, article: Article, settings: Mapping[str, Any]):
+    def _layout(self, article: Article | Book, settings: Mapping[str, Any]):
         """The laid-out WeasyPrint document (pages and boxes) and the HTML tree it was made from."""
         from weasyprint import HTML
 
@@ -115,7 +116,9 @@ class PdfExporter(Exporter):
         fetcher = ArticleURLFetcher(frozenset(asset.path for asset in article.assets))
         language = article.metadata.language
         # The generated cover is drawn by the stylesheet (text and shapes); a front-matter cover is an image.
-        document = render("pdf/book.html.jinja", article=article, sections=article.sections, heading_level=2,
+        # Images by their files' own addresses: a book's chapters come from several folders.
+        images = image_addresses(lambda href: asset.path.as_uri() if (asset := article.asset(href)) else href)
+        document = render("pdf/book.html.jinja", images, article=article, sections=article.sections, heading_level=2,
                           epub=False, note_call="pdf/note-call.html.jinja", notes_at_foot=True,
                           date=article.edition_date, cover=settings["cover"], cover_src=article.metadata.cover,
                           cover_alt=cover_alt_text(article), typefaces=faces_for(language).families)
@@ -188,7 +191,7 @@ def _stylesheets(page_size: str):
         # left-to-right book, the left-hand one of a right-to-left book); the cover is page 1.
         margins = (f"@page :right {{ margin: {top} {outer} {bottom} {inner}; }}\n"
                    f"@page :left {{ margin: {top} {inner} {bottom} {outer}; }}\n"
-                   ".title-page, .toc, .body-matter { break-before: recto; }")
+                   ".title-page, .toc, .body-matter, .part, .chapter, .back-matter { break-before: recto; }")
     else:
         margins = f"@page {{ margin: {top} {outer} {bottom} {inner}; }}"
     width, height = geometry.width, geometry.height

@@ -1,8 +1,11 @@
-"""Pages that open the text or a section carry no running head, as in a printed book."""
+"""Pages that open the text, a part, a chapter or a section carry no running head, as in a printed book."""
 
 from __future__ import annotations
 
 RUNNING_HEADS = ("@top-left", "@top-center", "@top-right")
+# What a page that opens something begins with: a section's title, a chapter's opening, a part's
+# page, the title of a list in a book's back matter.
+OPENING_CLASSES = frozenset({"section-title", "chapter-opening", "part", "back-list-title"})
 
 
 def drop_running_heads_on_openings(document) -> None:
@@ -23,7 +26,7 @@ def drop_running_heads_on_openings(document) -> None:
 
 
 def _begins_with_section_title(page_box) -> bool:
-    """Whether the first words on the page's text area belong to a section's title."""
+    """Whether the first words on the page's text area belong to a section's title or a book's opening."""
     # Told apart by what they hold (only the PDF exporter's own modules import WeasyPrint): a text
     # box has `text`, an image's box its `replacement`.
     for box, in_title in _boxes_in_order(page_box.children[0], False):
@@ -37,7 +40,7 @@ def _begins_with_section_title(page_box) -> bool:
 def _boxes_in_order(box, in_title: bool):
     """Every box under `box` in document order, with whether it is inside a section's title."""
     element = box.element
-    in_title = in_title or (element is not None and "section-title" in (element.get("class") or "").split())
+    in_title = in_title or (element is not None and not OPENING_CLASSES.isdisjoint((element.get("class") or "").split()))
     yield box, in_title
     for child in getattr(box, "children", ()):
         yield from _boxes_in_order(child, in_title)

@@ -1,0 +1,245 @@
+"""Reading a book manifest (BOOK.yaml) into a `Book`: its metadata, its parts and the articles they bind."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .assets import load_asset
+from .binding import bind
+from .book import Book, Chapter, Part
+from .errors import ContentError
+from .frontmatter import metadata_fields, people, text_value
+from .model import Article, Author, Metadata
+from .readers import decode_source, edition_date, read_article, slug_for
+from .section_ids import slugify
+from .yaml_loader import Located, YamlLoader, quoted
+
+MAX_MANIFEST_CHARS = 64 * 1024
+BOOK_TEXT_FIELDS = ("title", "subtitle", "description", "publisher", "rights", "identifier", "cover")
+KNOWN_KEYS = (*BOOK_TEXT_FIELDS, "editors", "authors", "lang", "language", "date", "articles", "parts")
+ENTRY_KEYS = ("path", "title", "authors")
+WEB_ADDRESS = ("http://", "https://")
+_ENTRY_FIX = "write each entry as '- essays/one.md', or as '- path: essays/one.md' with 'title:' or 'authors:' under it"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article the manifest lists: its address as written, the line it is on (None when it comes
+    from the command line), the part it belongs to, and the title and authors it gives it."""
+
+    address: str
+    line: int | None
+    part: int
+    title: str | None = None
+    authors: tuple[Author, ...] | None = None
+
+
+def read_book(path: Path | str, skip_bad: bool = False, within: Path | None = None) -> Book:
+    """The book the manifest at `path` describes; a ContentError naming the manifest's line otherwise.
+
+    `skip_bad` leaves out an article that cannot be read (a warning says so) instead of failing;
+    `within`, when given, is the folder every article must be in (a library's content folder).
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError(path, "no such manifest", fix="check the path of the BOOK.yaml file") from None
+    except OSError as error:
+        raise ContentError(path, f"the manifest cannot be read: {error.strerror}") from None
+    text = decode_source(path, data)
+    if len(text) > MAX_MANIFEST_CHARS:
+        raise ContentError(path, f"the manifest is longer than {MAX_MANIFEST_CHARS} characters", line=1,
+                           fix="list the articles and the book's metadata only")
+    values = YamlLoader(path, subject="manifest", as_written=(*BOOK_TEXT_FIELDS, "editors", "authors", "lang",
+                                                              "language"),
+                        located=("articles", "parts")).load_mapping(text)
+    for key, (_, line) in values.items():
+        if key not in KNOWN_KEYS:
+            raise ContentError(path, f"the manifest has no key {quoted(key)}", line=line,
+                               fix=f"use only {', '.join(KNOWN_KEYS)}")
+    if "title" not in values:
+        raise ContentError(path, "the manifest gives the book no title", line=1, fix="add a line 'title: The book'")
+    warnings: list[str] = []
+    fields, metadata_warnings = metadata_fields(path, {key: value for key, value in values.items()
+                                                       if key in (*BOOK_TEXT_FIELDS, "authors", "lang", "language",
+                                                                  "date")})
+    warnings += metadata_warnings
+    editors = (people(path, "editors", values["editors"].value, values["editors"].line, warnings)
+               if values.get("editors", Located(None, 0)).value is not None else ())
+    part_titles, entries = _entries(path, values, warnings)
+    return bind_book(path, slug_for(path), fields, editors, part_titles, entries, skip_bad=skip_bad,
+                     within=within, digest_of_manifest=hashlib.sha256(data).hexdigest(), warnings=warnings)
+
+
+def book_of_sources(title: str, sources: list[Path], skip_bad: bool = False) -> Book:
+    """A book titled `title` binding `sources` in order (`pressroom export A B C --book TITLE`)."""
+    here = Path("--book")  # what messages name: the sources come from the command line
+    entries = [Entry(str(source), None, 0) for source in sources]
+    return bind_book(here, slugify(title)[:80].rstrip("-") or "book", {"title": " ".join(title.split())}, (), [""],
+                     entries, skip_bad=skip_bad, within=None,
+                     digest_of_manifest=hashlib.sha256(title.encode()).hexdigest(), warnings=[],
+                     relative_to=Path.cwd())
+
+
+def bind_book(path: Path, slug: str, fields: dict[str, Any], editors: tuple[Author, ...], part_titles: list[str],
+              entries: list[Entry], *, skip_bad: bool, within: Path | None, digest_of_manifest: str,
+              warnings: list[str], relative_to: Path | None = None) -> Book:
+    """Read and bind the articles of `entries` (addresses relative to `relative_to`, by default the
+    manifest's folder) into a book of parts titled `part_titles`."""
+    folder = (relative_to or path.parent).resolve()
+    read: list[tuple[Entry, Article]] = []
+    first_line_of: dict[Path, Entry] = {}
+    for entry in entries:
+        source = _article_path(path, folder, entry, within)
+        if source in first_line_of:
+            earlier = first_line_of[source]
+            raise ContentError(path, f"{quoted(entry.address)} is listed twice"
+                               + (f" (first on line {earlier.line})" if earlier.line else ""),
+                               line=entry.line, fix="list each article once")
+        first_line_of[source] = entry
+        try:
+            article = read_article(source)
+        except ContentError as error:
+            if not skip_bad:
+                raise ContentError(path, f"the article {quoted(entry.address)} cannot be read: {error}",
+                                   line=entry.line, fix="correct the article, or leave it out with --skip-bad") from None
+            warnings.append(f"{path}{f', line {entry.line}' if entry.line else ''}: the article "
+                            f"{quoted(entry.address)} is left out of the book: {error}")
+            continue
+        warnings += article.warnings
+        read.append((entry, article))
+    if not read:
+        raise ContentError(path, "no article of the book can be read", fix="correct the articles the warnings name")
+    chapters = _chapters(read)
+    parts = tuple(Part(number, title, tuple(chapter for (entry, _), chapter in zip(read, chapters, strict=True)
+                                            if entry.part == number - 1))
+                  for number, title in enumerate(part_titles, start=1))
+    parts = tuple(part for part in parts if part.chapters)
+    fields.setdefault("language", read[0][1].metadata.language)
+    metadata = Metadata(**fields)
+    cover = load_asset(path, metadata.cover) if metadata.cover else None
+    newest = max(article.edition_date for _, article in read)
+    digest = hashlib.sha256(digest_of_manifest.encode())
+    for chapter in chapters:
+        digest.update(b"\0" + chapter.article.digest.encode())
+    if cover is not None:
+        digest.update(b"\0" + cover.path.read_bytes())
+    return Book(slug=slug, metadata=metadata, editors=editors, parts=parts, source_path=path,
+                digest=digest.hexdigest(), edition_date=edition_date(metadata, newest), cover=cover,
+                warnings=tuple(warnings))
+
+
+def _entries(path: Path, values: dict[str, Located], warnings: list[str]) -> tuple[list[str], list[Entry]]:
+    """The part titles (one "" when the manifest lists `articles:`) and every entry, in order."""
+    if ("articles" in values) == ("parts" in values):
+        line = values["parts"].line if "parts" in values else 1
+        raise ContentError(path, "the manifest must list either 'articles:' or 'parts:'" if "parts" in values
+                           else "the manifest lists no articles", line=line,
+                           fix="list the articles under 'articles:', or under each part's 'articles:' in 'parts:'")
+    if "articles" in values:
+        return [""], _article_entries(path, "articles", values["articles"], 0, warnings)
+    parts, line = values["parts"]
+    if not isinstance(parts, list) or not parts:
+        raise ContentError(path, "'parts' must be a list of parts, each with a 'title' and 'articles'", line=line,
+                           fix="write '- title: Part one' and its 'articles:' under 'parts:'")
+    titles, entries = [], []
+    for number, (part, part_line) in enumerate(parts):
+        if not isinstance(part, dict) or "title" not in part or "articles" not in part:
+            raise ContentError(path, "each part needs a 'title' and 'articles'", line=part_line,
+                               fix="write '- title: Part one' with 'articles:' under it")
+        unknown = set(part) - {"title", "articles"}
+        if unknown:
+            key = sorted(unknown)[0]
+            raise ContentError(path, f"a part has no key {quoted(key)}", line=part[key].line,
+                               fix="give a part only 'title' and 'articles'")
+        titles.append(text_value(path, "title", part["title"].value, part["title"].line, warnings))
+        entries += _article_entries(path, "articles", part["articles"], number, warnings)
+    return titles, entries
+
+
+def _article_entries(path: Path, name: str, located: Located, part: int, warnings: list[str]) -> list[Entry]:
+    items, line = located
+    if not isinstance(items, list):
+        raise ContentError(path, f"'{name}' must be a list of articles", line=line, fix=_ENTRY_FIX)
+    if not items:
+        raise ContentError(path, f"'{name}' is an empty list", line=line,
+                           fix="list at least one article, as '- essays/one.md'")
+    return [_entry(path, item, item_line, part, warnings) for item, item_line in items]
+
+
+def _entry(path: Path, item: Any, line: int, part: int, warnings: list[str]) -> Entry:
+    if isinstance(item, str):
+        return Entry(text_value(path, "path", item, line, warnings), line, part)
+    if not isinstance(item, dict) or "path" not in item:
+        raise ContentError(path, f"an article entry is {quoted(_plain(item))}, not a path", line=line, fix=_ENTRY_FIX)
+    unknown = sorted(set(item) - set(ENTRY_KEYS))
+    if unknown:
+        raise ContentError(path, f"an article entry has no key {quoted(unknown[0])}", line=item[unknown[0]].line,
+                           fix=f"give an entry only {', '.join(ENTRY_KEYS)}")
+    title = item.get("title")
+    authors = item.get("authors")
+    return Entry(text_value(path, "path", _plain(item["path"].value), item["path"].line, warnings), line, part,
+                 text_value(path, "title", _plain(title.value), title.line, warnings) if title else None,
+                 people(path, "authors", _plain(authors.value), authors.line, warnings) if authors else None)
+
+
+def _plain(value: Any) -> Any:
+    """A value read with its lines, without them."""
+    if isinstance(value, Located):
+        return _plain(value.value)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def _article_path(path: Path, folder: Path, entry: Entry, within: Path | None) -> Path:
+    """The file an entry names, checked to exist (and to lie `within` a folder, when given)."""
+    if entry.address.lower().startswith(WEB_ADDRESS):
+        raise ContentError(path, f"{quoted(entry.address)} is a web address; reading articles from the web needs "
+                           "Pressroom's web-page import, which this version does not have", line=entry.line,
+                           fix="save the page as a .md or .txt file and list its path instead")
+    source = (folder / entry.address).resolve()
+    if within is not None and not source.is_relative_to(within.resolve()):
+        raise ContentError(path, f"{quoted(entry.address)} lies outside the content folder", line=entry.line,
+                           fix="list articles of the library only")
+    if not source.is_file():
+        raise ContentError(path, f"there is no article at {quoted(entry.address)}", line=entry.line,
+                           fix=f"check the path (it is read from {folder}), or remove the entry")
+    return source
+
+
+def _chapters(read: list[tuple[Entry, Article]]) -> list[Chapter]:
+    """Each article bound as a chapter, its links to the others made links inside the book."""
+    addresses: dict[str, int] = {}
+    for number, (entry, article) in enumerate(read, start=1):
+        for address in (entry.address, article.source_path.name, str(article.source_path.resolve()),
+                        (article.metadata.source_url or "").rstrip("/")):
+            if address:
+                addresses.setdefault(address, number)
+    by_path = {article.source_path.resolve(): number for number, (_, article) in enumerate(read, start=1)}
+    chapters = []
+    for number, (entry, article) in enumerate(read, start=1):
+        def link_target(href: str, here: Path = article.source_path.parent.resolve()) -> str | None:
+            address, _, fragment = href.partition("#")
+            target = addresses.get(address) or addresses.get(address.rstrip("/"))
+            if target is None and address and ":" not in address:
+                target = by_path.get((here / address).resolve())
+            if target is None:
+                return None
+            target_article = read[target - 1][1]
+            if fragment and any(section.id == fragment for section in target_article.sections):
+                return f"c{target}-{fragment}"
+            return f"chapter-{target}"
+
+        bound = bind(article, f"c{number}-", f"c{number}", link_target)
+        source = article.metadata.source_url or entry.address
+        chapters.append(Chapter(number, entry.title or article.metadata.title, entry.authors or article.metadata.authors,
+                                source, bound))
+    return chapters
+
