@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from pathlib import Path
+from urllib.parse import urljoin
 
 from ...articles import Article
 from ..base import Edition, EditionFile, ExportFailed, Exporter, Finding, Option, View
@@ -106,7 +107,10 @@ class PdfExporter(Exporter):
 
         from .fetcher import ArticleURLFetcher
 
-        generated = {}
+        base_url = article.source_path.parent.resolve().as_uri() + "/"
+        # Images held in memory (taken from a web page) are served by their address, like the cover.
+        generated = {urljoin(base_url, asset.href): (asset.media_type, asset.content)
+                     for asset in article.assets if asset.content is not None}
         cover_src = None
         if settings["cover"]:
             if article.metadata.cover:
@@ -116,11 +120,10 @@ class PdfExporter(Exporter):
                 size = (round(geometry.width * COVER_DPI), round(geometry.height * COVER_DPI))
                 generated[GENERATED_COVER_URL] = ("image/jpeg", cover_jpeg(article, size))
                 cover_src = GENERATED_COVER_URL
-        fetcher = ArticleURLFetcher(frozenset(asset.path for asset in article.assets), generated)
+        fetcher = ArticleURLFetcher(frozenset(asset.path for asset in article.assets if asset.path), generated)
         document = render("pdf/book.html.jinja", article=article, sections=article.sections, heading_level=2,
                           epub=False, note_call="pdf/note-call.html.jinja", notes_at_foot=True,
                           date=article.edition_date, cover_src=cover_src, cover_alt=cover_alt_text(article))
-        base_url = article.source_path.parent.resolve().as_uri() + "/"
         try:
             html = HTML(string=document, base_url=base_url, url_fetcher=fetcher)
             laid_out = html.render(stylesheets=list(_stylesheets(settings["page_size"])),
