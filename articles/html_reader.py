@@ -36,7 +36,9 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _INLINE = {"strong", "em", "u", "code", "sub", "sup", "a", "img", "br", "del", "span"}
-_EMPHASIS = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sub": "sub", "#sup": "sup"}
+# Underlines and other renderings on the web are links' and designers' styling, not the author's emphasis.
+_EMPHASIS = {"#b": "strong", "#i": "em", "#t": "code", "#sub": "sub", "#sup": "sup"}
+_UNWRAPPED = "pressroom-unwrapped"
 
 # trafilatura and the libraries it calls log what they discard; the reader reports what matters itself.
 for _library in ("trafilatura", "htmldate", "courlan", "justext"):
@@ -85,7 +87,7 @@ class HtmlReader(Reader):
         images = PageImages(name, None if self.url else path.parent, self.fetcher)
         assets = _take_images(body, addresses, captions, images, self.url, name, warnings)
         _resolve_links(body, base)
-        sections = _sections(body, metadata.title)
+        sections = _sections(body, (metadata.title, metadata.description or ""))
         if sum(section.words for section in sections) < MIN_ARTICLE_WORDS:
             raise _no_article(path, name)
         used = {image.href for section in sections for image in section.images}
@@ -191,12 +193,16 @@ def _caption_of(img) -> str | None:
 def _extract(tree, base: str | None):
     from trafilatura import bare_extraction  # imported when a page is read: it takes a tenth of a second
 
-    return bare_extraction(tree, url=base, include_comments=False, include_tables=True, include_images=True,
-                           include_formatting=True, include_links=True, with_metadata=True)
+    try:
+        return bare_extraction(tree, url=base, include_comments=False, include_tables=True, include_images=True,
+                               include_formatting=True, include_links=True, with_metadata=True)
+    except (ValueError, TypeError, RecursionError, etree.LxmlError):
+        return None  # markup trafilatura cannot follow holds no article it can find
 
 
 def _html_body(body):
     """trafilatura's XML body as HTML elements (in place)."""
+    etree.strip_elements(body, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     for element in body.iter():
         tag, rend = element.tag, element.get("rend", "")
         if tag == "head":
@@ -204,7 +210,7 @@ def _html_body(body):
         elif tag == "list":
             element.tag = "ol" if rend == "ol" else "ul"
         elif tag == "hi":
-            element.tag = _EMPHASIS.get(rend, "span")
+            element.tag = _EMPHASIS.get(rend, _UNWRAPPED)
         elif tag == "code":
             inside_text = element.getparent() is not None and element.getparent().tag not in ("body", "quote", "item",
                                                                                              "cell", "div")
@@ -221,6 +227,7 @@ def _html_body(body):
         keep = {"a": ("href",), "img": ("src", "alt", "title")}.get(element.tag, ())
         for attribute in [name for name in element.attrib if name not in keep]:
             del element.attrib[attribute]
+    etree.strip_tags(body, _UNWRAPPED)
     return body
 
 
@@ -303,11 +310,33 @@ def _resolve_links(body, base: str | None) -> None:
         if href and not href.startswith("#") and not scheme and base:
             link.set("href", urljoin(base, href))
             continue
-        link.drop_tag()
+        _unwrap(link)
 
 
-def _sections(body, title: str) -> tuple[Section, ...]:
-    """Split the body at its `<h1>`/`<h2>` headings (the first dropped when it repeats the title)."""
+def _unwrap(element) -> None:
+    """Replace `element` by its content."""
+    parent, index = element.getparent(), element.getparent().index(element)
+    _append_text(parent, index, element.text)
+    children = list(element)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    _append_text(parent, index + len(children), element.tail)
+    parent.remove(element)
+
+
+def _append_text(parent, index: int, text: str | None) -> None:
+    """Add `text` after the child at `index - 1` of `parent` (or at its start)."""
+    if not text:
+        return
+    if index == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        parent[index - 1].tail = (parent[index - 1].tail or "") + text
+
+
+def _sections(body, repeated: tuple[str, ...]) -> tuple[Section, ...]:
+    """Split the body at its `<h1>`/`<h2>` headings; those before any text that repeat the title or
+    the description (the headline and the standfirst) are dropped."""
     ids = SectionIds()
     groups: list[tuple[str, str, list[str]]] = [(OPENING_ID, "", [])]
     loose = [html.escape(body.text or "", quote=False)]
@@ -318,7 +347,8 @@ def _sections(body, title: str) -> tuple[Section, ...]:
         _flush(loose, groups)
         if element.tag in ("h1", "h2"):
             heading = " ".join(element.xpath("string()").split())
-            if heading and not (len(groups) == 1 and not groups[0][2] and _same_text(heading, title)):
+            if heading and not (len(groups) == 1 and not groups[0][2]
+                                and any(_same_text(heading, text) for text in repeated if text)):
                 groups.append((ids.take(heading), heading, []))
         else:
             groups[-1][2].append(etree.tostring(element, encoding="unicode", with_tail=False))

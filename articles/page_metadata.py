@@ -37,7 +37,7 @@ def _meta(tree, name: str) -> str | None:
 
 
 def _clean(text: str | None) -> str | None:
-    text = re.sub(r"\s+", " ", text or "").strip()[:_MAX_FIELD]
+    text = re.sub(r"\s+", " ", re.sub("[\x7f-\x9f]", "", text or ""))[:_MAX_FIELD].strip()
     return text or None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
@@ -111,8 +112,10 @@ class MarkdownWriter:
     def inline_run(self, pieces) -> str:
         """Inline pieces as one paragraph's text: a line, or lines cut by hard breaks."""
         text = "".join(self.inline(piece) for piece in pieces)
-        text = re.sub(r"[ \t]*\\\n[ \t]*", "\\\n", text).strip()
-        text = re.sub(r"(\\\n)+$", "", text).strip()
+        text = re.sub(r"(?:[ \t]*\\\n[ \t]*)+", "\\\n", text).strip()
+        text = text.removeprefix("\\\n").lstrip()
+        while (len(text) - len(text.rstrip("\\"))) % 2:  # an odd backslash is a hard break, which ends nothing here
+            text = text[:-1].rstrip()
         return "\n".join(_escape_line(line) for line in text.split("\n"))
 
     def block(self, element) -> str:
@@ -253,14 +256,25 @@ def _heading_text(text: str) -> str:
 
 
 def _emphasis_safe(element) -> bool:
-    """Whether `*`/`**` around the element's text open and close where it does: CommonMark's flanking
-    rules hold for any neighbours only when the text starts and ends with a letter or digit, and the
-    delimiters would run into those of an emphasis just before."""
+    """Whether `*`/`**` around the element's text open and close where it does, by CommonMark's
+    flanking rules (markup next to it counts as punctuation; emphasis right beside it never passes)."""
     stripped = element.xpath("string()").strip()
-    previous = element.getprevious()
-    if previous is not None and previous.tag in _INLINE_MARKUP and not previous.tail:
+    previous, following = element.getprevious(), element.getnext()
+    if not stripped or (previous is not None and previous.tag in _INLINE_MARKUP and not previous.tail) \
+            or (following is not None and following.tag in _INLINE_MARKUP and not element.tail):
         return False
-    return bool(stripped) and stripped[0].isalnum() and stripped[-1].isalnum()
+    if previous is not None:
+        before = (previous.tail or "")[-1:] or "*"
+    else:
+        before = (element.getparent().text or " ")[-1:]
+    after = (element.tail or "")[:1] or ("*" if following is not None else " ")
+    opens = not _punctuation(stripped[0]) or before.isspace() or _punctuation(before)
+    closes = not _punctuation(stripped[-1]) or after.isspace() or _punctuation(after)
+    return opens and closes
+
+
+def _punctuation(character: str) -> bool:
+    return unicodedata.category(character)[0] in "PS"
 
 
 def _code_span(code: str) -> str:
