@@ -25,14 +25,18 @@ from .section_ids import OPENING_ID, SectionIds
 
 # Past this many elements trafilatura takes seconds per thousand: refused, rather than left to run for minutes.
 MAX_PAGE_ELEMENTS = 15_000
-# Fewer words than this is a login wall, an index or an empty page, not an article.
-MIN_ARTICLE_WORDS = 20
+# Fewer letters than this (a sentence or two, in any script) is a login wall, an index or an empty page.
+MIN_ARTICLE_LETTERS = 100
 # Each image trafilatura keeps is named by its number here: trafilatura keeps only addresses that end in
 # an image extension, which `data:` URIs and many real addresses do not.
 _PLACEHOLDER = "http://image.invalid/{}.png"
 _PLACEHOLDER_NUMBER = re.compile(r"^http://image\.invalid/(\d+)\.png$")
 _EMBEDS = ("iframe", "video", "audio", "embed", "object")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Scripts (but JSON-LD metadata) and styles, cut before parsing as the HTML tokenizer cuts them: their
+# text can exceed what libxml2 holds in one node, and no article is in it.
+_SCRIPTS_AND_STYLES = re.compile(r"<(script|style)\b(?![^>]*application/ld\+json)[^>]*>.*?</\1\s*>",
+                                 re.IGNORECASE | re.DOTALL)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _INLINE = {"strong", "em", "u", "code", "sub", "sup", "a", "img", "br", "del", "span"}
@@ -79,6 +83,7 @@ class HtmlReader(Reader):
         base = self.url or _canonical(tree)
         warnings = [f"{name}: {warning}" for warning in _left_out_embeds(tree)]
         addresses, captions = _mark_images(tree)
+        link_texts = {" ".join(link.text_content().split()) for link in tree.iter("a")}
         found = _extract(tree, base)
         if found is None or found.body is None:
             raise _no_article(path, name)
@@ -88,11 +93,11 @@ class HtmlReader(Reader):
         assets = _take_images(body, addresses, captions, images, self.url, name, warnings)
         _resolve_links(body, base)
         sections = _sections(body, (metadata.title, metadata.description or ""))
-        if sum(section.words for section in sections) < MIN_ARTICLE_WORDS:
+        if _letters_outside_links(sections, link_texts) < MIN_ARTICLE_LETTERS:
             raise _no_article(path, name)
         used = {image.href for section in sections for image in section.images}
         return ReadResult(metadata=metadata, sections=sections, warnings=tuple(warnings),
-                          assets=tuple(asset for asset in assets if asset.href in used))
+                          assets=tuple({asset.href: asset for asset in assets if asset.href in used}.values()))
 
 
 class _Bytes:
@@ -126,10 +131,25 @@ def _text_of(data: bytes) -> str:
 
 def _parse(name: str, path: Path, text: str):
     try:
-        tree = lxml_html.document_fromstring(_XML_DECLARATION.sub("", text))
+        tree = lxml_html.document_fromstring(_SCRIPTS_AND_STYLES.sub("", _XML_DECLARATION.sub("", text)))
     except (etree.ParserError, ValueError):
         raise _no_article(path, name) from None
     return tree
+
+
+def _letters_outside_links(sections: tuple[Section, ...], link_texts: set[str]) -> int:
+    """The letters and digits of the text itself: an index page's are all in its links (or in lines
+    that were links)."""
+    letters = 0
+    for section in sections:
+        if not section.html:
+            continue
+        fragment = lxml_html.fragment_fromstring(section.html, create_parent="div")
+        for link in list(fragment.iter("a")):
+            link.drop_tree()
+        letters += sum(len(re.findall(r"\w", line)) for line in fragment.text_content().split("\n")
+                       if " ".join(line.split()) not in link_texts)
+    return letters
 
 
 def _no_article(path: Path, name: str) -> ContentError:
@@ -171,7 +191,8 @@ def _mark_images(tree) -> tuple[dict[int, str], dict[int, str]]:
             continue
         number = len(addresses) + 1
         addresses[number] = address
-        img.attrib.pop("srcset", None)
+        for attribute in [name for name in img.attrib if name not in ("alt", "title")]:
+            del img.attrib[attribute]  # trafilatura would look for the address in the lazy-loading ones
         img.set("src", _PLACEHOLDER.format(number))
         caption = _caption_of(img)
         if caption:
