@@ -113,13 +113,13 @@ class Fetcher:
                 if declared and declared.isdigit() and int(declared) > max_bytes:
                     raise self._too_large(url, max_bytes)
                 chunks, size = [], 0
-                while chunk := response.read(_CHUNK):
+                # read1: what one receive brings, so that a server trickling bytes meets the deadline.
+                while chunk := response.read1(_CHUNK):
                     size += len(chunk)
                     if size > max_bytes:
                         raise self._too_large(url, max_bytes)
                     if time.monotonic() > deadline:
                         raise FetchError(f"{url}: the server took more than {self.total_timeout:.0f} s to send it")
-                    connection.sock.settimeout(self._remaining(deadline))
                     chunks.append(chunk)
                 data = b"".join(chunks)
             media_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
