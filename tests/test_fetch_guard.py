@@ -182,6 +182,8 @@ def test_the_address_checked_is_the_address_connected_to(monkeypatch):
     real_getaddrinfo = socket.getaddrinfo
 
     def one_answer_then_another(host, port, *args, **kwargs):
+        if host != "news.test":
+            return real_getaddrinfo(host, port, *args, **kwargs)
         lookups.append(host)
         answer = "127.0.0.1" if len(lookups) == 1 else "127.0.0.2"  # a rebinding DNS server's second answer
         return real_getaddrinfo(answer, port, *args, **kwargs)
