@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from .assets import load_asset
 from .errors import ContentError
-from .fetching import MAX_PAGE_BYTES, Fetcher
+from .fetching import MAX_PAGE_BYTES, Fetched, Fetcher
 from .html_reader import HtmlReader
 from .markdown_reader import MarkdownReader
 from .model import Article, Metadata
@@ -64,17 +64,27 @@ def read_source(source: str | Path, allowed_hosts: tuple[str, ...] = ()) -> Arti
 
 def read_web_article(url: str, fetcher: Fetcher) -> Article:
     """Fetch the page at `url` and read it; its images are fetched through the same `fetcher`."""
+    return read_fetched_page(fetch_page(url, fetcher), fetcher)
+
+
+def fetch_page(url: str, fetcher: Fetcher) -> Fetched:
+    """The web page at `url`, or an error if the address gives something else."""
     page = fetcher.fetch(url, MAX_PAGE_BYTES, accept="text/html,application/xhtml+xml")
     if page.media_type not in ("", "text/html", "application/xhtml+xml"):
         raise ContentError(url, f"the address gives {page.media_type}, not a web page",
                            fix="name the address of the article's page")
+    return page
+
+
+def read_fetched_page(page: Fetched, fetcher: Fetcher) -> Article:
+    """The article of a fetched `page`; its images are fetched through the same `fetcher`."""
     return read_article_bytes(Path(f"{_address_slug(page.url)}.html"), page.data,
                               reader=HtmlReader(url=page.url, fetcher=fetcher))
 
 
 def is_web_page(path: Path) -> bool:
     """Whether the source at `path` is a web page (stored, or sent to a worker, as the Markdown its import makes)."""
-    return isinstance(_reader_for(path), HtmlReader)
+    return _extension(path) in HtmlReader.file_extensions
 
 
 def _address_slug(url: str) -> str:

@@ -12,7 +12,7 @@ from typing import Protocol
 from .archives import zip_entries
 from .errors import ContentError
 from .model import Article
-from .readers import read_article, referenced_files, slug_for, supported_extensions
+from .readers import read_article, referenced_files, slug_for, stored_extensions
 
 MAX_UPLOAD_FILES = 200
 
@@ -42,8 +42,8 @@ def add_upload(library: ArticleFolder, files: list[UploadedFile], replace: bool 
     moved into the library, in one rename. Its slug comes from its file name; a slug already
     taken gets a number (`-2`, `-3`...) unless `replace` is true.
     """
-    files = _unpacked(files)
-    sources = [f for f in files if PurePosixPath(f.name).suffix.lower().lstrip(".") in supported_extensions()
+    files = unpacked_files(files)
+    sources = [f for f in files if PurePosixPath(f.name).suffix.lower().lstrip(".") in stored_extensions()
                and len(PurePosixPath(f.name).parts) == 1]
     if len(sources) != 1:
         raise ContentError("upload", "send exactly one article (.md or .txt)" if not sources else
@@ -53,7 +53,7 @@ def add_upload(library: ArticleFolder, files: list[UploadedFile], replace: bool 
     files = _placed_where_used(source, files)
     slug = slug_for(Path(source.name))
     if not replace:
-        slug = _free_slug(slug, library.slugs())
+        slug = free_slug(slug, library.slugs())
     extension = PurePosixPath(source.name).suffix.lower()
     library.folder.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=library.folder))
@@ -65,7 +65,7 @@ def add_upload(library: ArticleFolder, files: list[UploadedFile], replace: bool 
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(upload.data)
         read_article(article_dir / f"{slug}{extension}")  # refuse what cannot be read, before it is stored
-        _move_in(library, article_dir, slug, replace)
+        move_in(library, article_dir, slug, replace)
     except ContentError as error:
         raise ContentError(source.name, error.problem, line=error.line, fix=error.fix) from None
     finally:
@@ -84,7 +84,7 @@ def safe_upload_name(name: str) -> str:
     return "/".join(parts)
 
 
-def _unpacked(files: list[UploadedFile]) -> list[UploadedFile]:
+def unpacked_files(files: list[UploadedFile]) -> list[UploadedFile]:
     """The files of the upload, a `.zip` opened (safely) in place of itself; names made safe."""
     unpacked: list[UploadedFile] = []
     for upload in files:
@@ -129,7 +129,7 @@ def _placed_where_used(source: UploadedFile, files: list[UploadedFile]) -> list[
     return placed
 
 
-def _free_slug(slug: str, taken: set[str]) -> str:
+def free_slug(slug: str, taken: set[str]) -> str:
     candidate, number = slug, 2
     while candidate in taken:
         candidate = f"{slug}-{number}"
@@ -137,7 +137,7 @@ def _free_slug(slug: str, taken: set[str]) -> str:
     return candidate
 
 
-def _move_in(library: ArticleFolder, article_dir: Path, slug: str, replace: bool) -> None:
+def move_in(library: ArticleFolder, article_dir: Path, slug: str, replace: bool) -> None:
     destination = library.folder / slug
     old = [path for path in library.paths() if slug_for(path) == slug]
     if old and not replace:

@@ -10,9 +10,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..articles import Article, ContentError, read_article_bytes
+from ..articles.markdown_writer import markdown_files
 from ..articles.readers import is_web_page
 from ..exporters import Edition, EditionFile, ExportFailed, ExportOptions, View
-from ..exporters.markdown import MarkdownExporter
 
 # The files of one job's editions travel back through the result backend: more than this is refused.
 MAX_RESULT_BYTES = 64 * 1024 * 1024
@@ -24,9 +24,8 @@ def job_payload(article: Article, formats: Sequence[str], options: Mapping[str, 
     A web page travels as the Markdown its import made, with its images: the worker has neither the
     page's folder nor leave to fetch anything."""
     if is_web_page(article.source_path):
-        markdown = MarkdownExporter().export(article, {}).files
-        name, source = markdown[0].name, markdown[0].data
-        assets = {file.name: file.data for file in markdown[1:]}
+        (name, source, _), *images = markdown_files(article)
+        assets = {image_name: data for image_name, data, _ in images}
     else:
         name, source = article.source_path.name, article.source_path.read_bytes()
         assets = {asset.href: asset.read_bytes() for asset in article.assets}
