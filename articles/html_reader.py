@@ -43,6 +43,10 @@ _INLINE = {"strong", "em", "u", "code", "sub", "sup", "a", "img", "br", "del", "
 # Underlines and other renderings on the web are links' and designers' styling, not the author's emphasis.
 _EMPHASIS = {"#b": "strong", "#i": "em", "#t": "code", "#sub": "sub", "#sup": "sup"}
 _UNWRAPPED = "pressroom-unwrapped"
+# What the conversion makes of trafilatura's elements; anything else it passed through (a stray
+# `<figcaption>` in a list, say) keeps only its content.
+_CONVERTED = {"body", "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "blockquote", "pre", "code", "strong",
+              "em", "sub", "sup", "a", "img", "table", "tr", "th", "td", "br", "del"}
 
 # trafilatura and the libraries it calls log what they discard; the reader reports what matters itself.
 for _library in ("trafilatura", "htmldate", "courlan", "justext"):
@@ -245,6 +249,8 @@ def _html_body(body):
             element.tag = "img"
         else:
             element.tag = {"quote": "blockquote", "item": "li", "row": "tr", "lb": "br"}.get(tag, tag)
+            if element.tag not in _CONVERTED:
+                element.tag = _UNWRAPPED
         keep = {"a": ("href",), "img": ("src", "alt", "title")}.get(element.tag, ())
         for attribute in [name for name in element.attrib if name not in keep]:
             del element.attrib[attribute]

@@ -245,3 +245,10 @@ def test_the_epub_of_an_imported_page_passes_epubcheck_and_ace(tmp_path):
     path.write_bytes(export(article, "epub"))
     assert epubcheck_messages(path) == []
     assert ace_violations(path, tmp_path / "ace") == []
+
+
+def test_a_caption_outside_a_figure_stays_text(tmp_path):
+    listed = "<ul><li>Before <figcaption>A stray caption</figcaption> after</li><li>Another item here</li></ul>"
+    article = read_article(write(tmp_path / "stray.html", page(article_body(listed))))
+    html = body_html(article)
+    assert "A stray caption" in html and "<figcaption" not in html
