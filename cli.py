@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from .articles import Library, PressroomError, read_article
+from .articles import Library, PressroomError
+from .articles.readers import read_source
 from .locations import default_content_dir
 
 PAGE_THREADS = 2  # server threads that never make an edition
@@ -46,7 +47,7 @@ def _edition_flags() -> list[click.Option]:
 
 
 @main.command("export", cls=ExportCommand, context_settings={"ignore_unknown_options": False})
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True)
 @click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT",
               help="An edition to write (repeatable); all registered formats when not given.")
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -59,9 +60,17 @@ def _edition_flags() -> list[click.Option]:
               help="Bind the SOURCES, in order, into one book with this title: DIR/<title-slug>.<ext>.")
 @click.option("--skip-bad", is_flag=True, help="With --book: leave out an article that cannot be read, with a "
                                                "warning, instead of failing the book.")
-def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_dir: Path, strict: bool,
-                   queue_url: str | None, book_title: str | None, skip_bad: bool, **edition_options) -> None:
-    """Write DIR/<slug>.<ext> for every SOURCE and format."""
+@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="HOST",
+              help="Fetch from HOST even though it is on a loopback, private or other non-public address "
+                   "(repeatable).")
+def export_command(sources: tuple[str, ...], formats: tuple[str, ...], output_dir: Path, strict: bool,
+                   queue_url: str | None, book_title: str | None, skip_bad: bool, allowed_hosts: tuple[str, ...],
+                   **edition_options) -> None:
+    """Write DIR/<slug>.<ext> for every SOURCE and format.
+
+    A SOURCE is an article file (.txt, .md, a saved web page .html/.htm/.xhtml/.html.gz) or the
+    http(s) address of a web page, which is fetched with its images (and nothing else ever is).
+    """
     chosen, options = _planned(formats, edition_options)
     if book_title is not None:
         from .articles import book_of_sources
@@ -72,9 +81,9 @@ def export_command(sources: tuple[Path, ...], formats: tuple[str, ...], output_d
                      strict)
         return
     if queue_url:
-        _export_on_queue(queue_url, sources, chosen, options, output_dir, strict)
+        _export_on_queue(queue_url, sources, chosen, options, output_dir, strict, allowed_hosts)
         return
-    jobs = [(source, chosen, output_dir, options, strict) for source in sources]
+    jobs = [(source, chosen, output_dir, options, strict, allowed_hosts) for source in sources]
     failures = 0
     for outcome in _run_jobs(jobs):
         for line in outcome.messages:
@@ -139,11 +148,12 @@ def _export_book(read, chosen: list[str], options, output_dir: Path, strict: boo
             click.echo(str(path))
 
 
-def _export_on_queue(url: str, sources, chosen: list[str], options, output_dir: Path, strict: bool) -> None:
+def _export_on_queue(url: str, sources, chosen: list[str], options, output_dir: Path, strict: bool,
+                     allowed_hosts: tuple[str, ...]) -> None:
     from .jobs.submit import export_on_queue
 
     try:
-        batch = export_on_queue(url, sources, chosen, options, output_dir, strict, write_files)
+        batch = export_on_queue(url, sources, chosen, options, output_dir, strict, write_files, allowed_hosts)
     except PressroomError as error:
         _fail(error)
     if batch.failed:
@@ -161,14 +171,15 @@ class ExportOutcome:
     failed: bool
 
 
-def export_source(source: Path, chosen: list[str], output_dir: Path, options, strict: bool) -> ExportOutcome:
-    """Read one source and write each chosen edition of it."""
+def export_source(source: str, chosen: list[str], output_dir: Path, options, strict: bool,
+                  allowed_hosts: tuple[str, ...] = ()) -> ExportOutcome:
+    """Read one source (a file, or a web address to fetch) and write each chosen edition of it."""
     from .exporters import export_set
 
     written: list[Path] = []
     messages: list[str] = []
     try:
-        article = read_article(source)
+        article = read_source(source, allowed_hosts)
         messages += [f"warning: {warning}" for warning in article.warnings]
         if strict and article.warnings:
             raise PressroomError(f"{source}: not exported, because of the warnings above (--strict)")

@@ -14,7 +14,7 @@ from .yaml_loader import Located, YamlLoader, quoted
 
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 _FENCE = re.compile(r"^---[ \t]*$")
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 TEXT_FIELDS = ("title", "subtitle", "description", "publisher", "rights", "series", "identifier",
                "cover", "source_url")
 # Where text is expected, a value is its source text: `title: 1984` is "1984", `title: yes` is "yes".
@@ -62,7 +62,7 @@ def metadata_fields(path: Path, front: dict[str, Located]) -> tuple[dict[str, An
             fields["authors"] = people(path, name, value, line, warnings)
         elif name in ("lang", "language"):
             language = text_value(path, name, value, line, warnings)
-            if not _LANGUAGE.match(language):
+            if not LANGUAGE_TAG.match(language):
                 raise ContentError(path, f"'{name}' is {quoted(language)}, not a language tag", line=line,
                                    fix="use a BCP 47 tag such as 'en', 'fr' or 'pt-BR'")
             fields["language"] = language

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from .errors import ContentError
 from .model import Article
-from .readers import read_article, slug_for, supported_extensions
-from .uploads import UploadedFile, add_upload
+from .readers import read_article, slug_for, stored_extensions
+from .page_import import add_page_address, add_page_upload, web_page_among
+from .uploads import UploadedFile, add_upload, unpacked_files
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,17 @@ class Library:
         return None
 
     def add(self, files: list[UploadedFile], replace: bool = False) -> Article:
-        """Store a new article made of `files`, as `add_upload` does."""
-        return add_upload(self, files, replace)
+        """Store a new article made of `files`, as `add_upload` does; a saved web page (with its files,
+        or zipped) is stored as the Markdown its import makes, as `add_page_upload` does."""
+        files = unpacked_files(files)
+        page = web_page_among(files)
+        return add_upload(self, files, replace) if page is None else add_page_upload(self, files, page, replace)
+
+    def add_address(self, url: str, allowed_hosts: tuple[str, ...] = (), replace: bool = False) -> Article:
+        """Fetch the web page at `url` once and store it, as `add_page_address` does."""
+        return add_page_address(self, url, allowed_hosts, replace)
 
 
 def _is_article_file(path: Path) -> bool:
     return (path.is_file() and not path.name.startswith(".")
-            and path.suffix.lower().lstrip(".") in supported_extensions())
+            and path.suffix.lower().lstrip(".") in stored_extensions())

@@ -13,7 +13,8 @@ from .book import Book, Chapter, Part
 from .errors import ContentError
 from .frontmatter import metadata_fields, people, text_value
 from .model import Article, Author, Metadata
-from .readers import decode_source, edition_date, read_article, slug_for
+from .reading import decode_source
+from .readers import edition_date, read_article, slug_for
 from .section_ids import slugify
 from .yaml_loader import Located, YamlLoader, quoted
 

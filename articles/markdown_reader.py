@@ -17,14 +17,14 @@ from .frontmatter import metadata_fields, parse_front_matter, split_front_matter
 from .fragments import make_fragment
 from .model import Footnote, Metadata, Section
 from .quotes import QUOTE_MARKS, URL, quote_marks
-from .reading import ReadResult
+from .reading import Reader, ReadResult
 from .section_ids import OPENING_ID, SectionIds
 from .sanitize import removed_markup, sanitize_html
 
 SECTION_TAGS = ("h1", "h2")
 
 
-class MarkdownReader:
+class MarkdownReader(Reader):
     """Reads `.md` articles; the title comes from front matter or the first `#` heading."""
 
     file_extensions = ("md", "markdown")

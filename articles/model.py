@@ -123,11 +123,16 @@ class Section:
 
 @dataclass(frozen=True)
 class Asset:
-    """A file beside the article that its text uses (an image); `href` is how the HTML names it."""
+    """A file the article's text uses (an image); `href` is how the HTML names it. It lies at `path`
+    beside the article, or, taken from a web page (a `data:` URI, a download), is held as `content`."""
 
     href: str
-    path: Path
+    path: Path | None
     media_type: str
+    content: bytes | None = field(default=None, repr=False)
+
+    def read_bytes(self) -> bytes:
+        return self.content if self.content is not None else self.path.read_bytes()
 
 
 @dataclass(frozen=True)

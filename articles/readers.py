@@ -10,29 +10,42 @@ import importlib
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from .assets import load_asset
 from .errors import ContentError
 from .model import Article, Metadata
+from .reading import Reader
 
-MAX_SOURCE_BYTES = 2 * 1024 * 1024
+if TYPE_CHECKING:
+    from .fetching import Fetched, Fetcher
+
 MAX_SECTIONS = 2000
 # C0 controls other than tab and line feed, and the two non-characters: not allowed in XML 1.0.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# Each reader by the extensions it reads: (module, class), imported when an article of its kind is
-# read, so that reading plain text never loads the Markdown parser.
+# Each reader by the extensions it reads: (module, class), imported when a source of its kind is read,
+# so that reading plain text never loads the Markdown parser or the web-page extractor.
 READERS = {
     ("txt",): ("text_reader", "TextReader"),
     ("md", "markdown"): ("markdown_reader", "MarkdownReader"),
+    ("html", "htm", "xhtml", "html.gz", "htm.gz", "xhtml.gz"): ("html_reader", "HtmlReader"),
 }
+WEB_PAGE_READER = "html_reader"
 
 
 def supported_extensions() -> tuple[str, ...]:
     return tuple(ext for extensions in READERS for ext in extensions)
 
 
+def stored_extensions() -> tuple[str, ...]:
+    """The sources a library stores as they are; a web page is stored as the Markdown its import makes."""
+    return tuple(ext for extensions, (module, _) in READERS.items() if module != WEB_PAGE_READER
+                 for ext in extensions)
+
+
 def read_article(path: Path | str) -> Article:
-    """Read the article at `path` (a `.txt` or `.md` file, with its images beside it)."""
+    """Read the article at `path` (a `.txt`, `.md` or saved web page, with its images beside it)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -40,35 +53,88 @@ def read_article(path: Path | str) -> Article:
         raise ContentError(path, "no such file", fix="check the path") from None
     except IsADirectoryError:
         raise ContentError(path, "this is a folder, not an article file",
-                           fix="name a .txt or .md file") from None
+                           fix="name a .txt, .md or .html file") from None
     except OSError as error:
         raise ContentError(path, f"cannot be read: {error.strerror}") from None
     return read_article_bytes(path, data, _modified(path))
 
 
+def is_web_address(source: str) -> bool:
+    """Whether the source a user named is a web address (to fetch) rather than a file."""
+    return source.lower().startswith(("http://", "https://"))
+
+
+def read_source(source: str | Path, allowed_hosts: tuple[str, ...] = ()) -> Article:
+    """The article a user named: a file, or a web page fetched (with its images) from `source`,
+    where a host that is not public is reached only if `allowed_hosts` names it."""
+    if is_web_address(str(source)):
+        from .fetching import Fetcher
+
+        return read_web_article(str(source), Fetcher(allowed_hosts))
+    return read_article(source)
+
+
+def read_web_article(url: str, fetcher: Fetcher) -> Article:
+    """Fetch the page at `url` and read it; its images are fetched through the same `fetcher`."""
+    return read_fetched_page(fetch_page(url, fetcher), fetcher)
+
+
+def fetch_page(url: str, fetcher: Fetcher) -> Fetched:
+    """The web page at `url`, or an error if the address gives something else."""
+    from .fetching import MAX_PAGE_BYTES
+
+    page = fetcher.fetch(url, MAX_PAGE_BYTES, accept="text/html,application/xhtml+xml")
+    if page.media_type not in ("", "text/html", "application/xhtml+xml"):
+        raise ContentError(url, f"the address gives {page.media_type}, not a web page",
+                           fix="name the address of the article's page")
+    return page
+
+
+def read_fetched_page(page: Fetched, fetcher: Fetcher) -> Article:
+    """The article of a fetched `page`; its images are fetched through the same `fetcher`."""
+    from .html_reader import HtmlReader
+
+    return read_article_bytes(Path(f"{_address_slug(page.url)}.html"), page.data,
+                              reader=HtmlReader(url=page.url, fetcher=fetcher))
+
+
+def is_web_page(path: Path) -> bool:
+    """Whether the source at `path` is a web page (stored, or sent to a worker, as the Markdown its import makes)."""
+    return any(_extension(path) in extensions for extensions, (module, _) in READERS.items()
+               if module == WEB_PAGE_READER)
+
+
+def _address_slug(url: str) -> str:
+    """A file name for a fetched page: its address's last part, else its host."""
+    parts = urlsplit(url)
+    last = parts.path.rstrip("/").rpartition("/")[2]
+    return slug_for(Path(last)) if last and slug_for(Path(last)) != "article" else slug_for(Path((parts.hostname or "page").replace(".", "-")))
+
+
 def read_article_bytes(path: Path, data: bytes, modified: datetime.datetime | None = None,
-                       dated: datetime.datetime | None = None) -> Article:
+                       dated: datetime.datetime | None = None, reader: Reader | None = None) -> Article:
     """Read an article whose source bytes are `data`; `path` names it and locates its images.
 
     `modified` is when the source last changed, which dates an undated article's editions when
     SOURCE_DATE_EPOCH is not set (default: the modification time of the file at `path`, if any);
     `dated` is that date already resolved where the article was first read (a queued job's).
+    `reader` reads it instead of the one its extension picks (a page fetched from the web).
     """
-    reader = _reader_for(path)
-    if len(data) > MAX_SOURCE_BYTES:
-        raise ContentError(path, f"the file is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB",
+    reader = reader or _reader_for(path)
+    if len(data) > reader.max_source_bytes:
+        raise ContentError(path, f"the file is larger than {reader.max_source_bytes // (1024 * 1024)} MiB",
                            fix="split it into several articles")
-    text, cleaning = without_control_characters(path, decode_source(path, data))
+    text, cleaning = without_control_characters(path, reader.decode(path, data))
     result = reader.read(path, text)
     metadata, escaped = _metadata_without_control_characters(path, result.metadata)
     if len(result.sections) > MAX_SECTIONS:
         raise ContentError(path, f"the article has {len(result.sections)} sections; Pressroom makes editions "
                            f"of at most {MAX_SECTIONS}", fix="split it into several articles")
-    assets = tuple(load_asset(path, href) for href in result.asset_hrefs)
+    assets = tuple(load_asset(path, href) for href in result.asset_hrefs) + result.assets
     date = dated or edition_date(metadata, modified or _modified(path))
     digest = hashlib.sha256(data)
     for asset in assets:
-        digest.update(asset.href.encode() + b"\0" + asset.path.read_bytes())
+        digest.update(asset.href.encode() + b"\0" + asset.read_bytes())
     digest.update(b"\0" + date.isoformat().encode())  # the editions print it
     return Article(slug=slug_for(path), metadata=metadata, sections=result.sections,
                    source_path=path, digest=digest.hexdigest(), edition_date=date, assets=assets,
@@ -98,23 +164,9 @@ def _modified(path: Path) -> datetime.datetime | None:
 
 def referenced_files(path: Path, data: bytes) -> tuple[str, ...]:
     """The local files (images) the article at `path` with source `data` uses, without loading them."""
-    text, _ = without_control_characters(path, decode_source(path, data))
-    return _reader_for(path).read(path, text).asset_hrefs
-
-
-def decode_source(path: Path, data: bytes) -> str:
-    """UTF-8 text (a leading BOM dropped, line ends made `\\n`), or an error naming the bad line."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise ContentError(path, f"byte 0x{data[error.start]:02x} is not valid UTF-8", line=line,
-                           fix="save the file as UTF-8") from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ContentError(path, "the file contains a NUL character, so it is not text", line=line,
-                           fix="save the article as plain UTF-8 text")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    reader = _reader_for(path)
+    text, _ = without_control_characters(path, reader.decode(path, data))
+    return reader.read(path, text).asset_hrefs
 
 
 def without_control_characters(path: Path, text: str) -> tuple[str, tuple[str, ...]]:
@@ -157,12 +209,21 @@ def _metadata_without_control_characters(path: Path, metadata: Metadata) -> tupl
 
 def slug_for(path: Path) -> str:
     """The article's URL and file name: its file name without extension, in safe characters."""
-    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    stem = path.name[:-len(_extension(path)) - 1] if _extension(path) else path.name
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
     return slug[:80].rstrip("-") or "article"
 
 
-def _reader_for(path: Path):
-    extension = path.suffix.lower().lstrip(".")
+def _extension(path: Path) -> str:
+    """The file's extension, lower-case, without the dot; a compressed file's with its own ("html.gz")."""
+    suffixes = [suffix.lower().lstrip(".") for suffix in path.suffixes[-2:]]
+    if len(suffixes) == 2 and suffixes[1] == "gz":
+        return ".".join(suffixes)
+    return suffixes[-1] if suffixes else ""
+
+
+def _reader_for(path: Path) -> Reader:
+    extension = _extension(path)
     for extensions, (module, name) in READERS.items():
         if extension in extensions:
             return _reader(module, name)
@@ -172,5 +233,5 @@ def _reader_for(path: Path):
 
 
 @functools.lru_cache(maxsize=None)
-def _reader(module: str, name: str):
+def _reader(module: str, name: str) -> Reader:
     return getattr(importlib.import_module(f".{module}", __package__), name)()

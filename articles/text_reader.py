@@ -10,7 +10,7 @@ from .errors import ContentError
 from .fragments import make_fragment
 from .model import Metadata, Section
 from .quotes import curl_quotes, quote_marks
-from .reading import ReadResult
+from .reading import Reader, ReadResult
 from .section_ids import OPENING_ID, SectionIds
 
 # "\s" in a str pattern includes the no-break space the sample puts after "1."
@@ -19,7 +19,7 @@ _ITEM = re.compile(r"(\d{1,4})\.\s+(?=\S)")
 _FIRST_SENTENCE = re.compile(r"(.+?[.!?\u2026][\"'\u2019\u201d)\]]*)\s+(?=\S)(.*)", re.DOTALL)
 
 
-class TextReader:
+class TextReader(Reader):
     """Reads `.txt` listicles such as the sample article; every character of the text is kept, but
     straight quotes, which become curly."""
 

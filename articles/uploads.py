@@ -16,7 +16,8 @@ from typing import Protocol
 from .archives import UnpackBudget, open_zip
 from .errors import ContentError
 from .model import Article
-from .readers import MAX_SOURCE_BYTES, read_article, referenced_files, slug_for, supported_extensions
+from .reading import MAX_SOURCE_BYTES
+from .readers import read_article, referenced_files, slug_for, stored_extensions
 
 MAX_NAME_CHARS = 100  # each part of a file name: file systems allow 255 bytes
 
@@ -47,7 +48,7 @@ def add_upload(library: ArticleFolder, files: list[UploadedFile], replace: bool 
     taken gets a number (`-2`, `-3`...) unless `replace` is true. Uploads choose their slug and
     move in one at a time, so two uploads of one name give two articles.
     """
-    files = _unpacked(files)
+    files = unpacked_files(files)
     source = _the_source(files)
     files = _placed_where_used(source, files)
     name_slug = slug_for(Path(source.name))
@@ -63,11 +64,7 @@ def add_upload(library: ArticleFolder, files: list[UploadedFile], replace: bool 
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(upload.data)
         read_article(article_dir / f"{name_slug}{extension}")  # refuse what cannot be read, before it is stored
-        with _one_upload_at_a_time(library.folder):
-            slug = name_slug if replace and _stored_as(library, name_slug) else _free_slug(library, name_slug)
-            os.rename(article_dir / f"{name_slug}{extension}", article_dir / f"{slug}{extension}")
-            _move_in(library, article_dir, slug)
-            return read_article(library.folder / slug / f"{slug}{extension}")
+        return store_staged(library, article_dir, f"{name_slug}{extension}", replace)
     except ContentError as error:
         raise ContentError(source.name, error.problem, line=error.line, fix=error.fix) from None
     finally:
@@ -90,7 +87,18 @@ def safe_upload_name(name: str) -> str:
     return "/".join(parts)
 
 
-def _unpacked(files: list[UploadedFile]) -> list[UploadedFile]:
+def store_staged(library: ArticleFolder, article_dir: Path, source_name: str, replace: bool) -> Article:
+    """Move a checked article folder (its source `source_name`, `<slug>.<ext>`, and its files) into the
+    library, one upload at a time: under its slug when replacing, else under the first free one."""
+    name_slug, extension = slug_for(Path(source_name)), PurePosixPath(source_name).suffix.lower()
+    with _one_upload_at_a_time(library.folder):
+        slug = name_slug if replace and _stored_as(library, name_slug) else _free_slug(library, name_slug)
+        os.rename(article_dir / source_name, article_dir / f"{slug}{extension}")
+        _move_in(library, article_dir, slug)
+        return read_article(library.folder / slug / f"{slug}{extension}")
+
+
+def unpacked_files(files: list[UploadedFile]) -> list[UploadedFile]:
     """The files of the upload, each `.zip` opened (safely) in place of itself; names made safe.
     Every file and zip entry is charged to one budget before any zip is unpacked; since each file
     is then stored at one place at most, the budget also bounds what is stored."""
@@ -118,7 +126,7 @@ def _zip_contents(entries: list[tuple[str, bytes]]) -> list[UploadedFile]:
 
 def _the_source(files: list[UploadedFile]) -> UploadedFile:
     """The one article file at the top of the upload."""
-    sources = [f for f in files if PurePosixPath(f.name).suffix.lower().lstrip(".") in supported_extensions()
+    sources = [f for f in files if PurePosixPath(f.name).suffix.lower().lstrip(".") in stored_extensions()
                and len(PurePosixPath(f.name).parts) == 1]
     if len(sources) != 1:
         raise ContentError("upload", "send exactly one article (.md or .txt)" if not sources else

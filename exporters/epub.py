@@ -200,7 +200,7 @@ class EpubExporter(Exporter):
         for number, asset in enumerate(article.assets, start=1):
             is_cover = asset.href == article.metadata.cover
             item = epub.EpubItem(uid="cover-image" if is_cover else f"image-{number}", file_name=f"text/{asset.href}",
-                                 media_type=asset.media_type, content=asset.path.read_bytes())
+                                 media_type=asset.media_type, content=asset.read_bytes())
             item.properties = ["cover-image"] if is_cover else []
             book.add_item(item)
         titlepage = _document("titlepage", "text/titlepage.xhtml",

@@ -46,7 +46,7 @@ class HtmlExporter(Exporter):
     extension = "html"
 
     def export(self, article: Article, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
-        images = {asset.href: _data_uri(asset.media_type, asset.path.read_bytes()) for asset in article.assets}
+        images = {asset.href: _data_uri(asset.media_type, asset.read_bytes()) for asset in article.assets}
         document = render("html/article.html.jinja", article=article,
                           reading_view=render_reading_view(article, lambda href: images.get(href, "")),
                           stylesheet=Markup(read_template_file(SCREEN_STYLESHEET)))

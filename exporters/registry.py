@@ -16,7 +16,7 @@ from .isolation import ExportLimits, run_isolated
 
 ENTRY_POINT_GROUP = "pressroom.exporters"
 # Listed first, in this order; they are declared in the entry-point group like any plug-in.
-BUILTIN_ORDER = ("pdf", "epub", "html")
+BUILTIN_ORDER = ("pdf", "epub", "html", "md")
 LOGGER = logging.getLogger("pressroom")
 
 

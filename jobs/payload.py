@@ -10,6 +10,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..articles import Article, ContentError, read_article_bytes
+from ..articles.markdown_writer import markdown_files
+from ..articles.readers import is_web_page
 from ..exporters import Edition, EditionFile, ExportFailed, ExportOptions, View
 
 # The files of one job's editions travel back through the result backend: more than this is refused.
@@ -17,11 +19,20 @@ MAX_RESULT_BYTES = 64 * 1024 * 1024
 
 
 def job_payload(article: Article, formats: Sequence[str], options: Mapping[str, Any]) -> dict[str, Any]:
-    """Everything a worker on another machine needs to make the editions, as plain JSON values."""
+    """Everything a worker on another machine needs to make the editions, as plain JSON values.
+
+    A web page travels as the Markdown its import made, with its images: the worker has neither the
+    page's folder nor leave to fetch anything."""
+    if is_web_page(article.source_path):
+        (name, source, _), *images = markdown_files(article)
+        assets = {image_name: data for image_name, data, _ in images}
+    else:
+        name, source = article.source_path.name, article.source_path.read_bytes()
+        assets = {asset.href: asset.read_bytes() for asset in article.assets}
     return {
-        "name": article.source_path.name,
-        "source": _encode(article.source_path.read_bytes()),
-        "assets": {asset.href: _encode(asset.path.read_bytes()) for asset in article.assets},
+        "name": name,
+        "source": _encode(source),
+        "assets": {href: _encode(data) for href, data in assets.items()},
         "dated": article.edition_date.isoformat(),  # resolved here: the worker's clock and files differ
         "formats": list(formats),
         "options": dict(options),

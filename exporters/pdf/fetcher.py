@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -17,19 +18,25 @@ class RefusedResource(ValueError):
 
 
 class ArticleURLFetcher(URLFetcher):
-    """Serves `file:` URLs of the given files and of `templates/`; refuses everything else.
+    """Serves `file:` URLs of the given files and of `templates/`, and images held in memory (`in_memory`,
+    by their exact URL); refuses everything else.
 
     Nothing reaches the network, follows a redirect or reads another local file, whatever the
     spelling (`../`, symlinks, `data:` wrappers, `<base>`), because only exact resolved paths pass.
     """
 
-    def __init__(self, allowed_files: frozenset[Path] = frozenset(), templates: Path = TEMPLATES_DIR) -> None:
+    def __init__(self, allowed_files: frozenset[Path] = frozenset(),
+                 in_memory: Mapping[str, tuple[str, bytes]] | None = None, templates: Path = TEMPLATES_DIR) -> None:
         super().__init__(allowed_protocols={"file"}, allow_redirects=False, fail_on_errors=False, timeout=1)
         self._allowed_files = frozenset(path.resolve() for path in allowed_files)
+        self._in_memory = dict(in_memory or {})
         self._templates = templates.resolve()
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url in self._in_memory:
+            media_type, body = self._in_memory[url]
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": media_type})
         path = self._local_path(url)
         if path is None:
             self.refused.append(url)

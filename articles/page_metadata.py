@@ -1,0 +1,76 @@
+"""What a web page says of itself (title, OpenGraph, JSON-LD, meta author, lang, canonical) as `Metadata`."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from urllib.parse import urlsplit
+
+from .frontmatter import LANGUAGE_TAG
+from .model import Author, Metadata
+
+_MAX_FIELD = 500
+
+
+def page_metadata(tree, found, page_url: str | None, fallback_title: str) -> Metadata:
+    """The metadata of the page `tree` (lxml), from what trafilatura `found` and the page's own tags;
+    `page_url` is where it was fetched from (its canonical address otherwise)."""
+    source_url = page_url or _web_address(found.url) or _web_address(_meta(tree, "og:url"))
+    title = _clean(found.title) or _clean(_meta(tree, "og:title")) or fallback_title
+    return Metadata(
+        title=title,
+        authors=tuple(Author(name) for name in _authors(found.author)),
+        language=_language(tree),
+        date=_date(found.date),
+        description=_clean(found.description),
+        publisher=_clean(found.sitename) or (urlsplit(source_url).hostname if source_url else None),
+        source_url=source_url,
+    )
+
+
+def _meta(tree, name: str) -> str | None:
+    for element in tree.xpath("//meta[@property=$name or @name=$name]", name=name):
+        if element.get("content", "").strip():
+            return element.get("content").strip()
+    return None
+
+
+def _clean(text: str | None) -> str | None:
+    text = re.sub(r"\s+", " ", re.sub("[\x7f-\x9f]", "", text or ""))[:_MAX_FIELD].strip()
+    return text or None
+
+
+def _authors(text: str | None) -> list[str]:
+    """trafilatura joins several authors with "; "."""
+    names = [_clean(name) for name in (text or "").split(";")]
+    return list(dict.fromkeys(name for name in names if name))[:20]
+
+
+def _date(text: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat((text or "")[:10])
+    except ValueError:
+        return None
+
+
+def _language(tree) -> str:
+    """`<html lang>`, else OpenGraph's locale, else JSON-LD's inLanguage; English when none is a tag."""
+    candidates = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang"), _meta(tree, "og:locale")]
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict) and isinstance(item.get("inLanguage"), str):
+                candidates.append(item["inLanguage"])
+    for candidate in candidates:
+        tag = (candidate or "").strip().replace("_", "-")
+        if LANGUAGE_TAG.match(tag):
+            return tag
+    return "en"
+
+
+def _web_address(url: str | None) -> str | None:
+    return url if url and urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname else None

@@ -1,0 +1,196 @@
+"""Fetching a page a user names: from a local test server only when allowed, every redirect checked, bounded."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from pressroom.articles.fetching import USER_AGENT, Fetcher, FetchError, address_kind
+from pressroom.cli import main
+from server import free_port
+from web_pages import article_body, figure, page, png
+
+
+class Site(BaseHTTPRequestHandler):
+    """A small site on 127.0.0.1: the page, its image, redirects, a slow and a large answer."""
+
+    routes: dict = {}
+    seen: list = []
+
+    def do_GET(self):  # noqa: N802 (the name http.server calls)
+        self.seen.append((self.path, self.headers.get("User-Agent"), self.headers.get("Host")))
+        status, headers, body = self.routes.get(self.path, (404, {}, b"not here"))
+        if callable(body):
+            body = body()
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def site(routes: dict):
+    Site.routes, Site.seen = routes, []
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Site)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def silent_listener(host: str):
+    """A socket listening on `host` that records whether anything ever connected to it."""
+    listener = socket.socket()
+    listener.bind((host, 0))
+    listener.listen(5)
+    listener.setblocking(False)
+    try:
+        yield listener
+    finally:
+        listener.close()
+
+
+def connections(listener) -> int:
+    count = 0
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except BlockingIOError:
+            return count
+        connection.close()
+        count += 1
+
+
+def html_page() -> tuple:
+    return 200, {"Content-Type": "text/html; charset=utf-8"}, page(article_body(figure("images/lamp.png"))).encode()
+
+
+def test_export_of_an_address_fetches_the_page_and_its_images_from_an_allowed_host(runner, tmp_path):
+    routes = {"/news/a.html": html_page(), "/news/images/lamp.png": (200, {"Content-Type": "image/png"}, png())}
+    with site(routes) as base:
+        result = runner.invoke(main, ["export", f"{base}/news/a.html", "--allow-host", "127.0.0.1", "-f", "md",
+                                      "-f", "epub", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    markdown = (tmp_path / "a.md").read_text(encoding="utf-8")
+    assert f"source_url: {base}/news/a.html\n" in markdown
+    assert '![A lamp on the quay](a-images/01-lamp.png "The first lamp, relit.")' in markdown
+    assert (tmp_path / "a-images" / "01-lamp.png").read_bytes() == png()
+    assert [path for path, _, _ in Site.seen] == ["/news/a.html", "/news/images/lamp.png"]
+    assert all(agent == USER_AGENT and host == base.removeprefix("http://") for _, agent, host in Site.seen)
+
+
+def test_without_allow_host_a_loopback_address_is_refused_naming_its_range(runner, tmp_path):
+    with site({"/a.html": html_page()}) as base:
+        result = runner.invoke(main, ["export", f"{base}/a.html", "-f", "md", "-o", str(tmp_path)])
+        assert Site.seen == []
+    assert result.exit_code == 1
+    assert "refused: 127.0.0.1 is at 127.0.0.1, in the loopback 127.0.0.0/8 range" in result.output
+    assert "--allow-host 127.0.0.1" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_redirect_to_an_address_not_allowed_is_refused_before_any_request_reaches_it(runner, tmp_path):
+    with silent_listener("127.0.0.2") as listener:
+        target = f"http://127.0.0.2:{listener.getsockname()[1]}/stolen.html"
+        with site({"/a.html": (302, {"Location": target}, b"")}) as base:
+            result = runner.invoke(main, ["export", f"{base}/a.html", "--allow-host", "127.0.0.1", "-f", "md",
+                                          "-o", str(tmp_path)])
+        assert connections(listener) == 0
+    assert result.exit_code == 1
+    assert "refused: 127.0.0.2 is at 127.0.0.2, in the loopback 127.0.0.0/8 range" in result.output
+
+
+def test_an_image_on_an_address_not_allowed_is_dropped_with_a_warning_and_never_requested(runner, tmp_path):
+    with silent_listener("127.0.0.2") as listener:
+        image = f"http://127.0.0.2:{listener.getsockname()[1]}/lamp.png"
+        body = page(article_body(figure(image))).encode()
+        with site({"/a.html": (200, {"Content-Type": "text/html"}, body)}) as base:
+            result = runner.invoke(main, ["export", f"{base}/a.html", "--allow-host", "127.0.0.1", "-f", "md",
+                                          "-o", str(tmp_path)])
+        assert connections(listener) == 0
+    assert result.exit_code == 0, result.output
+    assert f"image {image!r} dropped: {image}: refused: 127.0.0.2" in result.output
+
+
+def test_redirects_are_followed_up_to_five_times(tmp_path):
+    routes = {f"/hop{n}": (301, {"Location": f"/hop{n + 1}"}, b"") for n in range(7)}
+    routes["/hop5"] = html_page()
+    with site(routes) as base:
+        assert Fetcher(["127.0.0.1"]).fetch(f"{base}/hop0").url == f"{base}/hop5"
+        routes["/hop5"] = (301, {"Location": "/hop6"}, b"")
+        with pytest.raises(FetchError, match="more than 5 redirects"):
+            Fetcher(["127.0.0.1"]).fetch(f"{base}/hop0")
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/a.html", "gopher://127.0.0.1/"])
+def test_only_http_and_https_are_fetched(url):
+    with pytest.raises(FetchError, match="fetches only http and https"):
+        Fetcher(["127.0.0.1"]).fetch(url)
+
+
+def test_a_page_larger_than_the_cap_is_refused(tmp_path):
+    with site({"/big.html": (200, {"Content-Type": "text/html"}, b"x" * 300_000)}) as base:
+        with pytest.raises(FetchError, match="larger than"):
+            Fetcher(["127.0.0.1"]).fetch(f"{base}/big.html", max_bytes=200_000)
+
+
+def test_a_server_that_does_not_answer_in_time_is_given_up_on():
+    def slow():
+        time.sleep(3)
+        return b"late"
+
+    with site({"/slow.html": (200, {"Content-Type": "text/html"}, slow)}) as base:
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="did not answer in time"):
+            Fetcher(["127.0.0.1"], timeout=0.5, total_timeout=1).fetch(f"{base}/slow.html")
+        assert time.monotonic() - started < 2.5
+
+
+def test_an_error_status_is_a_clear_error():
+    with site({}) as base:
+        with pytest.raises(FetchError, match="the server answered 404"):
+            Fetcher(["127.0.0.1"]).fetch(f"{base}/missing.html")
+
+
+@pytest.mark.parametrize(("address", "kind"), [
+    ("127.0.0.2", "loopback 127.0.0.0/8"), ("10.1.2.3", "private 10.0.0.0/8"), ("192.168.1.1", "private 192.168.0.0/16"),
+    ("172.20.0.1", "private 172.16.0.0/12"), ("169.254.169.254", "link-local 169.254.0.0/16"),
+    ("224.0.0.1", "multicast 224.0.0.0/4"), ("240.0.0.1", "reserved 240.0.0.0/4"), ("0.0.0.0", "“this network” 0.0.0.0/8"),
+    ("::1", "loopback ::1/128"), ("fe80::1", "link-local fe80::/10"), ("fd00::1", "private (unique local) fc00::/7"),
+    ("::ffff:127.0.0.1", "loopback 127.0.0.0/8"), ("93.184.215.14", None), ("2606:4700::1111", None),
+])
+def test_address_ranges_are_named(address, kind):
+    assert address_kind(address) == kind
+
+
+def test_the_address_checked_is_the_address_connected_to(monkeypatch):
+    lookups = []
+    real_getaddrinfo = socket.getaddrinfo
+
+    def one_answer_then_another(host, port, *args, **kwargs):
+        if host != "news.test":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        lookups.append(host)
+        answer = "127.0.0.1" if len(lookups) == 1 else "127.0.0.2"  # a rebinding DNS server's second answer
+        return real_getaddrinfo(answer, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", one_answer_then_another)
+    with site({"/a.html": html_page()}) as base:
+        port = base.rpartition(":")[2]
+        fetched = Fetcher(["news.test"]).fetch(f"http://news.test:{port}/a.html")
+    assert fetched.data == html_page()[2] and lookups == ["news.test"]
+    assert Site.seen[0][2] == f"news.test:{port}"

@@ -1,0 +1,68 @@
+"""Adding a web page in the web UI: a saved page (loose files or zipped) or an address, stored as Markdown."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from pressroom.app import create_app
+from test_fetch_guard import Site, html_page, site
+from test_web_add import token, upload
+from web_pages import article_body, figure, page, png
+
+
+def test_an_uploaded_saved_page_is_stored_as_markdown_with_its_images_and_the_page_beside_it(client, content_dir):
+    saved = page(article_body(figure("harbour_files/lamp.png"))).encode()
+    response = upload(client, [("harbour.html", saved), ("lamp.png", png())])
+    assert response.status_code == 303 and response.headers["Location"] == "/articles/harbour/"
+    stored = content_dir / "harbour"
+    assert (stored / "harbour.md").read_text(encoding="utf-8").startswith("---\ntitle: Harbour Lights\n")
+    assert (stored / "harbour-images" / "01-lamp.png").read_bytes() == png()
+    assert (stored / "original" / "harbour.html").read_bytes() == saved
+    assert (stored / "original" / "harbour_files" / "lamp.png").read_bytes() == png()
+    preview = client.get("/articles/harbour/").get_data(as_text=True)
+    assert "Harbour Lights" in preview and "/articles/harbour/files/harbour-images/01-lamp.png" in preview
+    with client.get("/articles/harbour/download/epub") as download:
+        assert download.status_code == 200 and download.data.startswith(b"PK")
+
+
+def test_a_zipped_saved_page_with_a_lost_image_shows_the_notice_before_the_preview(client, content_dir):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as folder:
+        folder.writestr("Saved/harbour.html", page(article_body(figure("harbour_files/gone.png"))))
+        folder.writestr("Saved/harbour_files/other.png", png())
+    response = upload(client, [("saved.zip", archive.getvalue())])
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "“Harbour Lights” was added, with these notices" in text
+    assert "harbour.html: image &#39;harbour_files/gone.png&#39; dropped" in text
+    assert 'href="/articles/harbour/"' in text
+    assert (content_dir / "harbour" / "harbour.md").exists()
+
+
+def test_an_address_is_fetched_once_from_an_allowed_host_and_stored(content_dir):
+    app = create_app({"CONTENT_DIR": str(content_dir), "TESTING": True, "SECRET_KEY": "test",
+                      "ALLOWED_FETCH_HOSTS": ["127.0.0.1"]})
+    client = app.test_client()
+    routes = {"/news/lights.html": html_page(), "/news/images/lamp.png": (200, {"Content-Type": "image/png"}, png())}
+    with site(routes) as base:
+        response = client.post("/add", data={"csrf_token": token(client), "source": "address",
+                                             "url": f"{base}/news/lights.html"})
+        assert response.status_code == 303 and response.headers["Location"] == "/articles/lights/"
+        assert client.get("/articles/lights/").status_code == 200
+        with client.get("/articles/lights/download/pdf") as download:
+            assert download.data.startswith(b"%PDF-")
+        assert [path for path, _, _ in Site.seen] == ["/news/lights.html", "/news/images/lamp.png"]  # once
+    markdown = (content_dir / "lights" / "lights.md").read_text(encoding="utf-8")
+    assert f"source_url: {base}/news/lights.html" in markdown
+    assert (content_dir / "lights" / "original" / "lights.html").read_bytes() == html_page()[2]
+
+
+def test_an_address_on_a_host_not_allowed_is_refused_in_the_form(client, content_dir):
+    with site({"/a.html": html_page()}) as base:
+        response = client.post("/add", data={"csrf_token": token(client), "source": "address", "url": f"{base}/a.html"})
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert re.search(r'id="address-error">[^<]*refused: 127\.0\.0\.1 is at 127\.0\.0\.1, in the loopback', text)
+    assert not (content_dir / "a").exists()
