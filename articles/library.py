@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import datetime
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError
 from .model import Article
-from .readers import read_article, slug_for, stored_extensions
 from .page_import import add_page_address, add_page_upload, web_page_among
-from .uploads import UploadedFile, add_upload, unpacked_files
+from .readers import read_article, slug_for, stored_extensions
+from .uploads import UploadedFile, add_upload, one_change_at_a_time, stored_as, unpacked_files
+
+TRASH_PREFIX = ".deleted-"
 
 
 @dataclass(frozen=True)
 class LibraryEntry:
-    """An article file in the library, read (`article`) or not readable (`error`)."""
+    """An article file in the library, read (`article`) or not readable (`error`); `name` is its path
+    in the content folder and `added` when it was stored there (its file's last change)."""
 
     slug: str
     path: Path
+    name: str
+    added: datetime.datetime
     article: Article | None
     error: ContentError | None
 
@@ -41,10 +50,12 @@ class Library:
     def entries(self) -> list[LibraryEntry]:
         entries = []
         for path in self.paths():
+            name = path.relative_to(self.folder).as_posix()
+            added = datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.timezone.utc)
             try:
-                entries.append(LibraryEntry(slug_for(path), path, read_article(path), None))
+                entries.append(LibraryEntry(slug_for(path), path, name, added, read_article(path), None))
             except ContentError as error:
-                entries.append(LibraryEntry(slug_for(path), path, None, error))
+                entries.append(LibraryEntry(slug_for(path), path, name, added, None, error))
         return entries
 
     def slugs(self) -> set[str]:
@@ -67,6 +78,19 @@ class Library:
     def add_address(self, url: str, allowed_hosts: tuple[str, ...] = (), replace: bool = False) -> Article:
         """Fetch the web page at `url` once and store it, as `add_page_address` does."""
         return add_page_address(self, url, allowed_hosts, replace)
+
+    def delete(self, slug: str) -> None:
+        """Remove the article `slug`: its folder (with its images), or its file at the top. It leaves the
+        library in one rename, into a hidden folder that is then removed, so no half-deleted article is
+        ever listed."""
+        with one_change_at_a_time(self.folder):
+            stored = stored_as(self, slug)
+            if not stored:
+                raise ContentError(slug, "there is no such article in the library", fix="reload the library")
+            trash = Path(tempfile.mkdtemp(prefix=TRASH_PREFIX, dir=self.folder))
+            for path in stored:
+                os.rename(path, trash / path.name)
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def _is_article_file(path: Path) -> bool:

@@ -120,7 +120,7 @@ def read_article_bytes(path: Path, data: bytes, modified: datetime.datetime | No
     `dated` is that date already resolved where the article was first read (a queued job's).
     `reader` reads it instead of the one its extension picks (a page fetched from the web).
     """
-    reader = reader or _reader_for(path)
+    reader = reader or reader_for(path)
     if len(data) > reader.max_source_bytes:
         raise ContentError(path, f"the file is larger than {reader.max_source_bytes // (1024 * 1024)} MiB",
                            fix="split it into several articles")
@@ -164,7 +164,7 @@ def _modified(path: Path) -> datetime.datetime | None:
 
 def referenced_files(path: Path, data: bytes) -> tuple[str, ...]:
     """The local files (images) the article at `path` with source `data` uses, without loading them."""
-    reader = _reader_for(path)
+    reader = reader_for(path)
     text, _ = without_control_characters(path, reader.decode(path, data))
     return reader.read(path, text).asset_hrefs
 
@@ -222,7 +222,7 @@ def _extension(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def _reader_for(path: Path) -> Reader:
+def reader_for(path: Path) -> Reader:
     extension = _extension(path)
     for extensions, (module, name) in READERS.items():
         if extension in extensions:

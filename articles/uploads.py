@@ -20,6 +20,19 @@ from .reading import MAX_SOURCE_BYTES
 from .readers import read_article, referenced_files, slug_for, stored_extensions
 
 MAX_NAME_CHARS = 100  # each part of a file name: file systems allow 255 bytes
+IMAGE = "an image"
+EMPTY = "empty"
+_COPY_THE_TEXT = "or copy its text and paste it instead"
+# What a file is by its first bytes, and what to do instead of uploading it.
+_SIGNATURES = (
+    (b"%PDF-", "a PDF", f"upload the article it was made from, {_COPY_THE_TEXT}"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word document (.doc) or another Microsoft Office file",
+     f"in Word, choose File › Save As › Plain Text (.txt) and upload that, {_COPY_THE_TEXT}"),
+    (b"{\\rtf", "a Rich Text (.rtf) document", f"save it as Plain Text (.txt) and upload that, {_COPY_THE_TEXT}"),
+    (b"\x89PNG\r\n\x1a\n", IMAGE, "upload it together with the article (.md or .txt) that shows it"),
+    (b"\xff\xd8\xff", IMAGE, "upload it together with the article (.md or .txt) that shows it"),
+    (b"GIF8", IMAGE, "upload it together with the article (.md or .txt) that shows it"),
+)
 
 
 @dataclass(frozen=True)
@@ -91,8 +104,8 @@ def store_staged(library: ArticleFolder, article_dir: Path, source_name: str, re
     """Move a checked article folder (its source `source_name`, `<slug>.<ext>`, and its files) into the
     library, one upload at a time: under its slug when replacing, else under the first free one."""
     name_slug, extension = slug_for(Path(source_name)), PurePosixPath(source_name).suffix.lower()
-    with _one_upload_at_a_time(library.folder):
-        slug = name_slug if replace and _stored_as(library, name_slug) else _free_slug(library, name_slug)
+    with one_change_at_a_time(library.folder):
+        slug = name_slug if replace and stored_as(library, name_slug) else _free_slug(library, name_slug)
         os.rename(article_dir / source_name, article_dir / f"{slug}{extension}")
         _move_in(library, article_dir, slug)
         return read_article(library.folder / slug / f"{slug}{extension}")
@@ -125,9 +138,16 @@ def _zip_contents(entries: list[tuple[str, bytes]]) -> list[UploadedFile]:
 
 
 def _the_source(files: list[UploadedFile]) -> UploadedFile:
-    """The one article file at the top of the upload."""
+    """The one article file at the top of the upload; a file that is something else (a Word document,
+    an image...) is named for what it is, whatever its name says."""
     sources = [f for f in files if PurePosixPath(f.name).suffix.lower().lstrip(".") in stored_extensions()
                and len(PurePosixPath(f.name).parts) == 1]
+    for upload in sources or files:
+        _refuse_what_is_not_text(upload, alone=not sources and len(files) == 1)
+    if not sources and files and all(_kind_of(upload.data)[0] == IMAGE for upload in files):
+        raise ContentError("upload", f"the upload holds only images ({', '.join(f.name for f in files[:3])}"
+                           f"{', …' if len(files) > 3 else ''})",
+                           fix="add the article (.md or .txt) that shows them to the same upload")
     if len(sources) != 1:
         raise ContentError("upload", "send exactly one article (.md or .txt)" if not sources else
                            f"the upload holds {len(sources)} articles ({', '.join(f.name for f in sources[:5])})",
@@ -136,6 +156,36 @@ def _the_source(files: list[UploadedFile]) -> UploadedFile:
         raise ContentError(sources[0].name, f"the file is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB",
                            fix="split it into several articles")
     return sources[0]
+
+
+def _refuse_what_is_not_text(upload: UploadedFile, alone: bool) -> None:
+    """An error naming what `upload` is when its bytes are not an article's text: a document of another
+    program, a PDF, an empty file; an image only when it is sent `alone` (else it may be the article's)."""
+    kind, fix = _kind_of(upload.data)
+    if kind is None or (kind == IMAGE and not alone):
+        return
+    if kind == EMPTY:
+        raise ContentError(upload.name, "the file is empty", fix=fix)
+    raise ContentError(upload.name, f"this is {kind}, not an article Pressroom can read", fix=fix)
+
+
+def _kind_of(data: bytes) -> tuple[str | None, str]:
+    """(what the bytes are, what to do instead) for bytes that are not an article's text; (None, "") else."""
+    if not data.strip():
+        return EMPTY, "choose the file that holds the article's text, or paste the text instead"
+    for signature, kind, fix in _SIGNATURES:
+        if data.startswith(signature):
+            return kind, fix
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return IMAGE, "upload it together with the article (.md or .txt) that shows it"
+    if data.startswith(b"PK\x03\x04"):  # a zip: Office and OpenDocument files are zips of XML
+        if b"word/" in data:
+            return "a Word document (.docx)", (f"in Word, choose File › Save As › Plain Text (.txt) and upload "
+                                                f"that, {_COPY_THE_TEXT}")
+        if b"application/vnd.oasis.opendocument" in data[:200]:
+            return "an OpenDocument file (.odt)", (f"in LibreOffice, choose File › Save As › Text (.txt) and "
+                                                   f"upload that, {_COPY_THE_TEXT}")
+    return None, ""
 
 
 def _placed_where_used(source: UploadedFile, files: list[UploadedFile]) -> list[UploadedFile]:
@@ -186,9 +236,9 @@ def _check_layout(source_name: str, files: list[UploadedFile]) -> None:
 
 
 @contextmanager
-def _one_upload_at_a_time(folder: Path) -> Iterator[None]:
+def one_change_at_a_time(folder: Path) -> Iterator[None]:
     """A lock on the library's folder itself (threads and processes alike) while an upload picks its
-    slug and moves in."""
+    slug and moves in, or an article moves out."""
     descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
@@ -197,7 +247,7 @@ def _one_upload_at_a_time(folder: Path) -> Iterator[None]:
         os.close(descriptor)  # releases the lock
 
 
-def _stored_as(library: ArticleFolder, slug: str) -> list[Path]:
+def stored_as(library: ArticleFolder, slug: str) -> list[Path]:
     """What holds the article `slug` now: its file at the top, or its folder."""
     return sorted({path.parent if path.parent != library.folder else path
                    for path in library.paths() if slug_for(path) == slug})
@@ -217,7 +267,7 @@ def _move_in(library: ArticleFolder, article_dir: Path, slug: str) -> None:
     """Rename `article_dir` to `<library>/<slug>`; what stands there (the article replaced, and its
     folder) is moved aside first, deleted once the new article is in, and put back if that fails."""
     destination = library.folder / slug
-    in_the_way = set(_stored_as(library, slug)) | ({destination} if destination.exists() else set())
+    in_the_way = set(stored_as(library, slug)) | ({destination} if destination.exists() else set())
     aside = Path(tempfile.mkdtemp(prefix=".replaced-", dir=library.folder))
     moved: list[Path] = []
     try:

@@ -112,10 +112,14 @@ class EditionFile:
 
 @dataclass(frozen=True)
 class View:
-    """One thing a preview of the edition shows: a printed page or an e-book document."""
+    """One thing a preview of the edition shows: a printed page or an e-book document. A page may carry
+    the number printed on it (`label`) and, in a book whose pages face each other, its `side`
+    ("left" or "right")."""
 
     name: str
     title: str
+    label: str | None = None
+    side: str | None = None
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ def editions_result(article: Article, editions: Mapping[str, Edition]) -> dict[s
     return {"editions": {name: {
         "files": [{"name": file.name, "media_type": file.media_type, "data": _encode(file.data)}
                   for file in edition.files],
-        "views": [[view.name, view.title] for view in edition.views],
+        "views": [[view.name, view.title, view.label, view.side] for view in edition.views],
         "resources": dict(edition.resources),
     } for name, edition in editions.items()}}
 
@@ -72,7 +72,7 @@ def result_editions(result: Mapping[str, Any]) -> dict[str, Edition]:
     """The editions a job's result holds, by format."""
     return {name: Edition(tuple(EditionFile(item["name"], _decode(item["data"]), item["media_type"])
                                 for item in made["files"]),
-                          tuple(View(view_name, title) for view_name, title in made["views"]),
+                          tuple(View(*fields) for fields in made["views"]),
                           resources=made["resources"])
             for name, made in result["editions"].items()}
 

@@ -90,7 +90,9 @@ def content_dir(tmp_path):
 
 @pytest.fixture
 def app(content_dir):
-    return create_app({"CONTENT_DIR": str(content_dir), "TESTING": True, "SECRET_KEY": "test-secret"})
+    # Pages wait for their editions and checks: tests of work in progress ask for a patience of their own.
+    return create_app({"CONTENT_DIR": str(content_dir), "TESTING": True, "SECRET_KEY": "test-secret",
+                       "WORK_PATIENCE_SECONDS": None})
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 import re
 import zipfile
 from urllib.parse import unquote
@@ -161,3 +162,77 @@ def test_the_epub_marks_the_print_pages_when_asked(client):
     without = zipfile.ZipFile(io.BytesIO(client.get(url).data)).read("EPUB/text/nav.xhtml")
     marked = zipfile.ZipFile(io.BytesIO(client.get(url + "&page_list=on").data)).read("EPUB/text/nav.xhtml")
     assert b"page-list" not in without and b"page-list" in marked
+
+
+def test_a_download_is_named_with_the_options_it_reads_that_differ_from_the_defaults(client):
+    def names(url):
+        disposition = client.get(url).headers["Content-Disposition"]
+        return re.search(r'filename="([^"]+)"', disposition).group(1), unquote(disposition.split("''")[1])
+
+    title = "28 Banned Photos That Were Secretly Smuggled Out Of North Korea"  # the no-break space made plain
+    assert names(f"{PREVIEW}download/pdf?page_size=a5&cover=off") == (
+        "28-Banned-Photos-That-Were-Secretly-Smuggled-Out-Of-North-Korea-A5-no-cover.pdf", f"{title} (A5, no cover).pdf")
+    assert names(f"{PREVIEW}download/html?page_size=a5&cover=off")[1] == f"{title}.html"  # HTML reads neither
+    assert names(f"{PREVIEW}download/epub?page_list=on&page_size=6x9") == (
+        "28-Banned-Photos-That-Were-Secretly-Smuggled-Out-Of-North-Korea-print-page-numbers-6-x-9-in.epub",
+        f"{title} (print page numbers, 6 × 9 in).epub")
+
+
+def test_the_check_page_states_what_it_checked(client):
+    page = client.get(f"{PREVIEW}check/pdf?page_size=a5").get_data(as_text=True)
+    assert "28 Banned Photos That Were Secretly Smuggled Out Of North Korea (A5).pdf" in page
+    assert "Page size: A5; PDF: Tagged (PDF/UA-1); Cover: on" in page
+    assert f"{SLUG}.txt" in page and re.search(r"\(\d+(\.\d)? kB\)", page) and " UTC</time>" in page
+
+
+def test_a_book_size_shows_spreads_with_the_printed_page_numbers(client):
+    page = client.get(f"{PREVIEW}?view=pdf&page_size=a5").get_data(as_text=True)
+    spreads = re.findall(r'<li class="spread">(.*?)</li>', page, re.DOTALL)
+    sides = [re.findall(r'class="page page-(left|right)"', spread) for spread in spreads]
+    assert sides[0] == ["right"] and all(pair == ["left", "right"] for pair in sides[1:-1])
+    labels = re.findall(r'<figcaption aria-hidden="true">([^<]+)</figcaption>', page)
+    assert labels[:3] == ["i", "ii", "iii"] and "1" in labels and labels[-1] != "1"
+    large = re.findall(r'<a href="([^"]+size=large[^"]*)"><img', page)
+    assert len(large) == len(labels)
+    assert client.get(large[0].replace("&amp;", "&")).data.startswith(b"\x89PNG")
+
+
+def test_a_desk_size_shows_its_pages_one_by_one(client):
+    page = client.get(f"{PREVIEW}?view=pdf&page_size=a4").get_data(as_text=True)
+    assert 'class="pages"' in page and "page-left" not in page and "page-right" not in page
+
+
+def test_e_book_documents_are_shown_with_a_readers_serif_defaults(client):
+    page = client.get(f"{PREVIEW}?view=epub").get_data(as_text=True)
+    chapter = re.findall(r'<iframe class="document" src="([^"]+)"', page)[3]
+    response = client.get(chapter.replace("&amp;", "&"))
+    assert b'<link rel="stylesheet" type="text/css" href="/static/web/reader.css"/>' in response.data
+    assert response.data.index(b"reader.css") < response.data.index(b"epub.css")  # the book's own styles win
+    assert response.headers["Content-Security-Policy"].endswith("sandbox allow-same-origin")  # no script, no forms
+    with client.get("/static/web/reader.css") as stylesheet:
+        assert "serif" in stylesheet.get_data(as_text=True)
+
+
+def test_the_favicon_is_an_svg(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml" and b"<svg" in response.data
+
+
+def test_a_slow_check_shows_its_progress_and_the_next_check_comes_from_the_cache(content_dir, monkeypatch):
+    from pressroom.app import create_app
+    from pressroom.exporters.epub import EpubExporter
+
+    client = create_app({"CONTENT_DIR": str(content_dir), "SECRET_KEY": "k", "WORK_PATIENCE_SECONDS": 0}).test_client()
+    url = f"{PREVIEW}check/epub"
+    first = client.get(url)
+    assert first.status_code == 202 and first.headers["Retry-After"] == "2"
+    assert "Making the EPUB edition" in first.get_data(as_text=True) and 'class="job-state"' in first.get_data(as_text=True)
+    seen = set()
+    while first.status_code == 202:
+        seen.add(re.search(r"<h1 class=\"page-title\">([^<]+)</h1>", first.get_data(as_text=True)).group(1))
+        time.sleep(0.2)
+        first = client.get(url)
+    assert seen == {"Making the EPUB edition…", "Checking the EPUB edition…"}
+    monkeypatch.setattr(EpubExporter, "check", lambda *args: pytest.fail("checked again"))
+    second = client.get(url)
+    assert second.status_code == 200 and second.data == first.data

@@ -12,6 +12,7 @@ import re
 import shutil
 import socket
 import struct
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -49,7 +50,13 @@ class Visitor:
         self.token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
     def get(self, path: str) -> tuple[int, dict, str]:
-        return self._open(urllib.request.Request(self.base + path))
+        """The page at `path`; work in progress (202) is asked for again after its Retry-After, as the
+        page's script does."""
+        while True:
+            answer = self._open(urllib.request.Request(self.base + path))
+            if answer[0] != 202:
+                return answer
+            time.sleep(int(answer[1]["Retry-After"]))
 
     def upload(self, files: list[tuple[str, bytes]], **fields: str) -> tuple[int, dict, str]:
         boundary = "pressroom-attack-" + os.urandom(8).hex()

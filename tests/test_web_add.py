@@ -11,7 +11,7 @@ import zipfile
 import pytest
 
 from pressroom.app import create_app
-from conftest import RICH
+from conftest import RICH, SAMPLE
 
 BOAT = (RICH.parent / "images" / "boat.png").read_bytes()
 
@@ -128,7 +128,7 @@ def test_each_preview_view(client, view):
         png = client.get(images[0].replace("&amp;", "&"))
         assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
     if view == "epub":
-        frames = re.findall(r'<iframe src="([^"]+)" title="EPUB: ([^"]+)"', page)
+        frames = re.findall(r'<iframe class="document" src="([^"]+)" title="EPUB: ([^"]+)"', page)
         assert [title for _, title in frames][:3] == ["Cover", "Field Notes from the Harbour", "Contents"]
         chapter = client.get(frames[3][0].replace("&amp;", "&"))
         assert chapter.mimetype == "application/xhtml+xml" and b"The harbour wakes" in chapter.data
@@ -166,3 +166,72 @@ def test_titles_are_escaped_in_every_page(client):
     for url in ("/", "/articles/escaped/"):
         page = client.get(url).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; " in page
+
+
+def test_the_sample_pasted_with_the_forms_defaults_makes_the_sample(client, content_dir, sample):
+    response = paste(client, SAMPLE.read_text(encoding="utf-8"), kind="detect")
+    slug = "28-banned-photos-that-were-secretly-smuggled-out-of-north-korea"
+    assert response.status_code == 303 and response.headers["Location"] == f"/articles/{slug}/"
+    stored = content_dir / slug / f"{slug}.txt"
+    assert stored.read_bytes() == SAMPLE.read_bytes()
+    page = client.get(f"/articles/{slug}/").get_data(as_text=True)
+    assert sample.title in page and page.count('<span class="item-number">') == 4
+
+
+def test_pasted_front_matter_names_the_article_after_its_title(client):
+    response = paste(client, "---\ntitle: Notes on pasting\n---\n\nSome *notes*.\n")
+    assert response.headers["Location"] == "/articles/notes-on-pasting/"
+
+
+def test_the_add_page_detects_the_kind_unless_told(client):
+    page = client.get("/add").get_data(as_text=True)
+    assert re.search(r'<input type="radio" name="kind" value="detect" checked>', page)
+
+
+def test_an_upload_of_a_word_document_says_so_on_the_add_page(client, content_dir):
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    response = upload(client, [("Notes.docx", docx.getvalue())])
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'role="alert"' in page
+    assert "Notes.docx: this is a Word document (.docx), not an article Pressroom can read" in page
+
+
+def test_delete_asks_first_then_removes_the_article(client, content_dir):
+    confirm = client.get("/articles/field-notes/delete").get_data(as_text=True)
+    assert "Delete “Field Notes from the Harbour”?" in confirm and "field-notes.md" in confirm
+    assert client.post("/articles/field-notes/delete", data={"csrf_token": "forged"}).status_code == 400
+    assert (content_dir / "field-notes.md").exists()
+    sent = re.search(r'name="csrf_token" value="([^"]+)"', confirm).group(1)
+    response = client.post("/articles/field-notes/delete", data={"csrf_token": sent})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert not (content_dir / "field-notes.md").exists() and (content_dir / "images").exists()
+    assert not [path for path in content_dir.iterdir() if path.name.startswith(".")]
+    library = client.get("/").get_data(as_text=True)
+    assert "“Field Notes from the Harbour” was deleted (field-notes.md)." in library
+    assert client.get("/articles/field-notes/delete").status_code == 404
+
+
+def test_the_library_sorts_by_title_or_by_date_added(client, content_dir):
+    os.utime(content_dir / "field-notes.md", (1, 1))  # added long ago
+    by_title = client.get("/?sort=title").get_data(as_text=True)
+    by_date = client.get("/?sort=added").get_data(as_text=True)
+    assert by_title.index("28 Banned Photos") < by_title.index("Field Notes")
+    assert by_date.index("28 Banned Photos") < by_date.index("Field Notes")
+    paste(client, "Aardvarks\n\nFirst.\n")
+    os.utime(content_dir / "aardvarks" / "aardvarks.txt", (2, 2))
+    by_title = client.get("/?sort=title").get_data(as_text=True)
+    by_date = client.get("/?sort=added").get_data(as_text=True)
+    assert by_title.index("28 Banned Photos") < by_title.index("Aardvarks") < by_title.index("Field Notes")
+    assert by_date.index("28 Banned Photos") < by_date.index("Aardvarks") < by_date.index("Field Notes")
+    assert 'aria-current="page">Date added</a>' in by_date
+    assert client.get("/?sort=size").status_code == 404
+
+
+def test_duplicates_in_the_library_show_their_file_and_when_they_were_added(client):
+    paste(client, "Twice\n\nSame.\n")
+    paste(client, "Twice\n\nSame.\n")
+    page = client.get("/").get_data(as_text=True)
+    assert "twice/twice.txt" in page and "twice-2/twice-2.txt" in page
+    assert len(re.findall(r"Added <time datetime=\"[^\"]+\">", page)) == 4

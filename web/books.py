@@ -14,10 +14,10 @@ from ..articles import Book, ContentError, read_book
 from ..articles.section_ids import slugify
 from ..exporters import OptionError, declared_options, load_exporters, plan_editions
 from ..exporters.html import render_reading_view
-from .downloads import content_disposition
-from .editions import ARTICLE_ID_PREFIX, READING_VIEW
+from .downloads import content_disposition, edition_filename, option_words
+from .editions import ARTICLE_ID_PREFIX, READING_VIEW, described_settings, query_of, spreads_of
 from .security import csrf_valid
-from .state import edition, library, requested_options
+from .state import check_report, edition, library, requested_options
 
 blueprint = Blueprint("books", __name__, url_prefix="/books")
 MAX_TITLE_CHARS = 200
@@ -75,11 +75,11 @@ def preview(slug: str):
             book, lambda href: url_for("books.book_file", slug=slug, href=href), id_prefix=ARTICLE_ID_PREFIX)
     else:
         (plan,) = plan_editions([view], options)
-        context["edition"] = edition(book, plan, options)
-    query = {name: ("on" if value else "off") if isinstance(value, bool) else value for name, value in options.items()}
+        context["edition"] = edition(book, plan, options, patient=True)
+        context["spreads"] = spreads_of(context["edition"].views)
     return render_template("web/preview.html.jinja", article=book, exporters=exporters, options=options,
-                           declared=declared_options(), query=query, view=view, views=views, endpoints="books",
-                           **context)
+                           declared=declared_options(), query=query_of(options), view=view, views=views,
+                           endpoints="books", **context)
 
 
 @blueprint.get("/<slug>/download/<format_name>")
@@ -88,7 +88,8 @@ def download(slug: str, format_name: str):
     book = _readable_book(slug)
     made = edition(book, plan, requested_options())
     response = Response(made.main.data, mimetype=made.main.media_type)
-    response.headers["Content-Disposition"] = content_disposition(book.title, plan.exporter.extension)
+    response.headers["Content-Disposition"] = content_disposition(book.title, plan.exporter.extension,
+                                                                  option_words(plan))
     response.set_etag(plan.key(book))
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -110,15 +111,16 @@ def view_file(slug: str, format_name: str, name: str):
 
 @blueprint.get("/<slug>/check/<format_name>")
 def check(slug: str, format_name: str):
-    from .state import check_report
-
     plan = _plan(format_name)
     if plan.exporter.check_label is None:
         abort(404, f"There is no check for “{format_name}”.")
     book = _readable_book(slug)
-    findings = check_report(book, plan, requested_options())
-    return render_template("web/check.html.jinja", article=book, label=plan.exporter.label, findings=findings,
-                           query={}, endpoints="books")
+    options = requested_options()
+    report = check_report(book, plan, options)
+    _, file_name = edition_filename(book.title, plan.exporter.extension, option_words(plan))
+    return render_template("web/check.html.jinja", article=book, exporter=plan.exporter, report=report,
+                           file_name=file_name, settings=described_settings(plan), query=query_of(options),
+                           endpoints="books")
 
 
 @blueprint.get("/<slug>/files/<path:href>")

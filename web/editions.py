@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, abort, render_template, request, send_from_directory, url_for
 
 from ..exporters import OptionError, declared_options, load_exporters, plan_editions
 from ..exporters.html import render_reading_view
-from .downloads import content_disposition
+from .downloads import content_disposition, edition_filename, option_words, options_read
 from .state import check_report, edition, find_article, requested_options
 
 blueprint = Blueprint("editions", __name__, url_prefix="/articles/<slug>")
 READING_VIEW = "reading"
 # The article's ids on the page get this prefix: an article's `id="csrf_token"` must not shadow the page's own.
 ARTICLE_ID_PREFIX = "article-"
+DOCUMENT_TYPES = ("application/xhtml+xml", "text/html")
+# Documents are sandboxed (no script, no forms) but keep their origin, so that the preview can size
+# each frame to its document instead of giving it a scrollbar of its own.
+DOCUMENT_POLICY = "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'; sandbox allow-same-origin"
 
 
 @blueprint.get("/")
@@ -31,9 +37,10 @@ def preview(slug: str):
             article, lambda href: url_for("editions.article_file", slug=slug, href=href), id_prefix=ARTICLE_ID_PREFIX)
     else:
         (plan,) = plan_editions([view], options)
-        context["edition"] = edition(article, plan, options)
+        context["edition"] = edition(article, plan, options, patient=True)
+        context["spreads"] = spreads_of(context["edition"].views)
     return render_template("web/preview.html.jinja", article=article, exporters=exporters, options=options,
-                           declared=declared_options(), query=_query(options), view=view, views=views,
+                           declared=declared_options(), query=query_of(options), view=view, views=views,
                            **context)
 
 
@@ -47,7 +54,8 @@ def download(slug: str, format_name: str):
     else:
         made = edition(article, plan, requested_options())
         response = Response(made.main.data, mimetype=made.main.media_type)
-        response.headers["Content-Disposition"] = content_disposition(article.title, plan.exporter.extension)
+        response.headers["Content-Disposition"] = content_disposition(article.title, plan.exporter.extension,
+                                                                      option_words(plan))
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -63,10 +71,12 @@ def view_file(slug: str, format_name: str, name: str):
     if found is None:
         abort(404, f"The {plan.exporter.label} edition has no “{name}” to show.")
     data, media_type = found
+    if media_type in DOCUMENT_TYPES:
+        data = _with_reader_stylesheet(data)
     response = Response(data, mimetype=media_type, headers={"Cache-Control": "no-cache"})
     response.set_etag(f"{plan.key(article)}-{name}-{request.args.get('size', '')}")
     # Documents of an edition are the article's content: shown sandboxed, never as the app's own pages.
-    response.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'self'; sandbox"
+    response.headers["Content-Security-Policy"] = DOCUMENT_POLICY
     return response
 
 
@@ -78,9 +88,10 @@ def check(slug: str, format_name: str):
         abort(404, f"There is no check for “{format_name}”; Pressroom checks {', '.join(checked)}.")
     article = find_article(slug)
     options = requested_options()
-    findings = check_report(article, plan, options)
-    return render_template("web/check.html.jinja", article=article, label=plan.exporter.label, findings=findings,
-                           query=_query(options))
+    report = check_report(article, plan, options)
+    _, file_name = edition_filename(article.title, plan.exporter.extension, option_words(plan))
+    return render_template("web/check.html.jinja", article=article, exporter=plan.exporter, report=report,
+                           file_name=file_name, settings=described_settings(plan), query=query_of(options))
 
 
 @blueprint.get("/files/<path:href>")
@@ -102,6 +113,34 @@ def _plan(format_name: str):
     return plan
 
 
-def _query(options) -> dict[str, str]:
+def spreads_of(views) -> list[list]:
+    """The views as a book shows them: each left-hand page beside the right-hand page it faces (the first
+    page, a recto, alone); views without a side one by one."""
+    if not views or views[0].side is None:
+        return [[view] for view in views]
+    recto = views[0].side
+    spreads: list[list] = []
+    for view in views:
+        if spreads and len(spreads[-1]) == 1 and spreads[-1][0].side != recto and view.side == recto:
+            spreads[-1].append(view)
+        else:
+            spreads.append([view])
+    return spreads
+
+
+def described_settings(plan) -> list[tuple[str, str]]:
+    """Each option the edition reads, with its value in words: ("Page size", "A5"), ("Cover", "on")."""
+    return [(option.label, option.choices[value] if option.choices else ("on" if value else "off"))
+            for option, value in options_read(plan)]
+
+
+def _with_reader_stylesheet(document: bytes) -> bytes:
+    """The document with the preview's reader stylesheet first in its head, as a reading system's own
+    defaults (a serif face, a page's margins): the document's own stylesheets, after it, win."""
+    link = f'<link rel="stylesheet" type="text/css" href="{url_for("pages.static_file", filename="web/reader.css")}"/>'
+    return re.sub(rb"<head(\s[^>]*)?>", lambda match: match.group(0) + link.encode(), document, count=1)
+
+
+def query_of(options) -> dict[str, str]:
     """The chosen options as query values, for links that keep them."""
     return {name: ("on" if value else "off") if isinstance(value, bool) else value for name, value in options.items()}

@@ -1,25 +1,32 @@
-"""The library and adding articles: the list of the content folder, the upload and paste forms."""
+"""The library and adding articles: the list of the content folder (sorted, with deletion), the upload
+and paste forms."""
 
 from __future__ import annotations
 
-import re
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-
-from ..articles import PressroomError
-from ..articles import UploadedFile
+from ..articles import PressroomError, UploadedFile
+from ..articles.pasting import pasted_file
 from .security import csrf_valid
 from .state import library
 
 blueprint = Blueprint("library", __name__)
-MAX_PASTED_NAME_CHARS = 80
-# What a file name cannot hold: folders and control characters (leading dots, which hide a file, are stripped).
-_NOT_IN_A_NAME = re.compile(r"[/\\\x00-\x1f\x7f]+")
+# How the library can be sorted: by title (A to Z) or by when each article was added (newest first).
+SORTS = {"title": "Title", "added": "Date added"}
+PASTE_KINDS = ("detect", "md", "txt")
 
 
 @blueprint.get("/")
 def index():
-    return render_template("web/library.html.jinja", entries=library().entries())
+    sort = request.args.get("sort", "title")
+    if sort not in SORTS:
+        abort(404, f"The library sorts by {' or '.join(SORTS)}, not “{sort}”.")
+    entries = library().entries()
+    if sort == "added":
+        entries.sort(key=lambda entry: entry.added, reverse=True)
+    else:
+        entries.sort(key=lambda entry: ((entry.article.title if entry.article else entry.name).casefold(), entry.name))
+    return render_template("web/library.html.jinja", entries=entries, sort=sort, sorts=SORTS)
 
 
 @blueprint.get("/add")
@@ -29,16 +36,14 @@ def add_form():
 
 @blueprint.post("/add")
 def add_article():
-    if not csrf_valid(session, request.form.get("csrf_token")):
-        abort(400, "The form has expired. Reload the page and send it again.")
+    _require_csrf()
     replace_existing = request.form.get("replace") == "on"
     if request.form.get("source") == "address":
         files = []
     elif request.form.get("source") == "paste":
-        text = request.form.get("text", "")
-        kind = "md" if request.form.get("kind") == "md" else "txt"
-        name = _pasted_name(request.form.get("name") or "") or _pasted_name(_first_line(text)) or "pasted article"
-        files = [UploadedFile(f"{name}.{kind}", text.encode("utf-8"))]
+        kind = request.form.get("kind", "detect")
+        files = [pasted_file(request.form.get("text", ""), kind if kind in PASTE_KINDS else "detect",
+                             request.form.get("name", ""))]
     else:
         files = [UploadedFile(upload.filename or "", upload.read()) for upload in request.files.getlist("files")
                  if upload.filename]
@@ -52,18 +57,34 @@ def add_article():
         form = request.form.get("source") if request.form.get("source") in ("paste", "address") else "upload"
         return render_template("web/add.html.jinja", error=str(error), form=form,
                                pasted=request.form.get("text", ""), values=request.form), 422
-    if article.warnings:  # what an imported page lost: shown once, before the preview
-        return render_template("web/add.html.jinja", error=None, form=None, pasted="", added=article)
+    for warning in article.warnings:  # what an imported page lost: shown once, on the preview
+        flash(warning, "notice")
     return redirect(url_for("editions.preview", slug=article.slug), code=303)
 
 
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip() and line.strip() != "---":
-            return line.strip().lstrip("#")
-    return ""
+@blueprint.get("/articles/<slug>/delete")
+def delete_form(slug: str):
+    entry = _entry(slug)
+    return render_template("web/delete.html.jinja", entry=entry)
 
 
-def _pasted_name(text: str) -> str:
-    """`text` (a typed name, or the first line of the text) as a file name: "Yes/No" is "Yes No"."""
-    return " ".join(_NOT_IN_A_NAME.sub(" ", text).split())[:MAX_PASTED_NAME_CHARS].strip(" .")
+@blueprint.post("/articles/<slug>/delete")
+def delete_article(slug: str):
+    _require_csrf()
+    entry = _entry(slug)
+    library().delete(slug)
+    flash(f"“{entry.article.title if entry.article else entry.name}” was deleted ({entry.name}).")
+    return redirect(url_for("library.index"), code=303)
+
+
+def _entry(slug: str):
+    """The library's entry for `slug` (a broken article too, so that it can be deleted), or a 404 page."""
+    entry = next((entry for entry in library().entries() if entry.slug == slug), None)
+    if entry is None:
+        abort(404, f"There is no article called “{slug}” in the library.")
+    return entry
+
+
+def _require_csrf() -> None:
+    if not csrf_valid(session, request.form.get("csrf_token")):
+        abort(400, "The form has expired. Reload the page and send it again.")

@@ -15,7 +15,7 @@ from ..articles import ContentError, PressroomError
 from ..exporters import OptionError, UnknownFormat
 from ..exporters.rendering import TEMPLATES_DIR
 from .security import csrf_token
-from .state import JobPending
+from .work import JobPending
 
 blueprint = Blueprint("pages", __name__)
 # Only these template folders hold files a browser may fetch (stylesheets, script and fonts).
@@ -34,6 +34,12 @@ def static_file(filename: str):
     if normal != filename or not normal.startswith(PUBLIC_FOLDERS) or not normal.endswith(PUBLIC_SUFFIXES):
         abort(404, "No such file.")
     return send_from_directory(TEMPLATES_DIR, normal, max_age=3600)
+
+
+@blueprint.get("/favicon.ico")
+def favicon():
+    """The site's icon, an SVG, where browsers look for it first."""
+    return send_from_directory(TEMPLATES_DIR, "web/favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
 
 @blueprint.app_context_processor
@@ -86,8 +92,9 @@ def http_error(error: HTTPException):
 
 @blueprint.app_errorhandler(JobPending)
 def job_pending(pending: JobPending):
-    """A page that says where the edition's job is and looks again in a moment (202: not there yet)."""
-    response = current_app.make_response((render_template("web/job.html.jinja", job=pending.job), 202))
+    """A page that says how far the work is and looks again in a moment (202: not there yet)."""
+    page = render_template("web/job.html.jinja", job=pending.job, what=pending.what, retry=JOB_RETRY_SECONDS)
+    response = current_app.make_response((page, 202))
     response.headers["Retry-After"] = str(JOB_RETRY_SECONDS)
     response.headers["Cache-Control"] = "no-store"
     return response

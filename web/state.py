@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,38 +12,28 @@ from ..articles import Article, Library
 from ..exporters import Edition, EditionPlan, ExportFailed, ExportLimits, ExportOptions, Finding, chosen_options, \
     export_set
 from .cache import EditionCache
+from .work import BackgroundWork, JobPending
 
 EXTENSION = "pressroom"
-RETRY_AFTER_SECONDS = 30
 
 
 @dataclass
 class WebState:
-    """The export limits of this app, how many exports and checks may run at once (the server keeps
-    threads beyond these for ordinary pages), the editions and check reports made recently, and the
-    queue that makes the editions when one is configured (`QUEUE_URL`; else this server's own
-    worker processes do)."""
+    """The export limits of this app, the background work that makes editions and checks (at most
+    `export_slots` at once; the server keeps threads beyond these for ordinary pages), the editions
+    and check reports made recently, and the queue that makes the editions when one is configured
+    (`QUEUE_URL`; else this server's own worker processes do). Pages wait `patience` seconds for
+    work before they show its progress instead."""
 
     limits: ExportLimits
     export_slots: int
     queue: Any = None
+    patience: float | None = 2.0
     editions: EditionCache = field(default_factory=EditionCache)
-    _running: threading.BoundedSemaphore = field(init=False)
+    work: BackgroundWork = field(init=False)
 
     def __post_init__(self) -> None:
-        self._running = threading.BoundedSemaphore(self.export_slots)
-
-    @contextmanager
-    def slot(self) -> Iterator[None]:
-        """Hold one of the export slots for the work inside; a 503 at once when all are taken."""
-        if not self._running.acquire(blocking=False):
-            abort(503, f"Pressroom is already making {self.export_slots} editions or checks, as many as it makes "
-                       f"at once. Try again in {RETRY_AFTER_SECONDS} seconds; editions made before come at once.",
-                  retry_after=RETRY_AFTER_SECONDS)
-        try:
-            yield
-        finally:
-            self._running.release()
+        self.work = BackgroundWork(self.export_slots)
 
     @classmethod
     def from_config(cls, config) -> WebState:
@@ -54,15 +42,16 @@ class WebState:
             from ..jobs.queue import queue_app
 
             queue = queue_app(config["QUEUE_URL"])
-        return cls(config["EXPORT_LIMITS"], config["EXPORT_SLOTS"], queue)
+        return cls(config["EXPORT_LIMITS"], config["EXPORT_SLOTS"], queue, config.get("WORK_PATIENCE_SECONDS", 2.0))
 
 
-class JobPending(Exception):
-    """The edition is a job on the queue that has not finished yet (`job` says where it is)."""
+@dataclass(frozen=True)
+class CheckReport:
+    """A check's findings on one edition, when the check ran and the size of the file it read."""
 
-    def __init__(self, job) -> None:
-        super().__init__(job.state)
-        self.job = job
+    findings: list[Finding]
+    checked_at: datetime.datetime
+    size: int
 
 
 def state() -> WebState:
@@ -86,18 +75,26 @@ def requested_options() -> ExportOptions:
     return chosen_options({name: request.args.getlist(name)[-1] for name in request.args})
 
 
-def edition(article: Article, plan: EditionPlan, options: ExportOptions) -> Edition:
-    """The planned edition of `article`, from the cache when the article and what it reads are unchanged."""
+def edition(article: Article, plan: EditionPlan, options: ExportOptions, patient: bool = False) -> Edition:
+    """The planned edition of `article`, from the cache when the article and what it reads are unchanged;
+    `patient` pages show the work's progress (JobPending) once it takes longer than a moment."""
     key = plan.key(article)
     made = state().editions.get(key)
-    if made is None:
-        if state().queue is not None:
-            made = _made_on_queue(article, plan, options, key)
-        else:
-            with state().slot():
-                made = export_set(article, [plan.exporter.name], options, state().limits)[plan.exporter.name]
+    if made is not None:
+        return made
+    if state().queue is not None:
+        made = _made_on_queue(article, plan, options, key)
         state().editions.put(key, made)
-    return made
+        return made
+    web = state()
+
+    def make() -> Edition:
+        made = export_set(article, [plan.exporter.name], options, web.limits)[plan.exporter.name]
+        web.editions.put(key, made)
+        return made
+
+    return web.work.result(key, make, f"Making the {plan.exporter.label} edition",
+                           web.patience if patient else None)
 
 
 def _made_on_queue(article: Article, plan: EditionPlan, options: ExportOptions, key: str) -> Edition:
@@ -113,13 +110,20 @@ def _made_on_queue(article: Article, plan: EditionPlan, options: ExportOptions, 
     raise JobPending(job)
 
 
-def check_report(article: Article, plan: EditionPlan, options: ExportOptions) -> list[Finding]:
-    """The exporter's check of the planned edition, cached like the edition (by its key)."""
+def check_report(article: Article, plan: EditionPlan, options: ExportOptions) -> CheckReport:
+    """The exporter's check of the planned edition, cached like the edition (by its key); the page
+    shows its progress once it takes longer than a moment."""
     key = f"{plan.key(article)}-check"
-    findings = state().editions.get(key)
-    if findings is None:
-        made = edition(article, plan, options)
-        with state().slot():
-            findings = plan.exporter.check(made)
-        state().editions.put(key, findings, size=sum(len(finding.text) for finding in findings))
-    return findings
+    report = state().editions.get(key)
+    if report is not None:
+        return report
+    made = edition(article, plan, options, patient=True)
+    web = state()
+
+    def check() -> CheckReport:
+        report = CheckReport(plan.exporter.check(made), datetime.datetime.now(datetime.timezone.utc),
+                             len(made.main.data))
+        web.editions.put(key, report, size=sum(len(finding.text) for finding in report.findings))
+        return report
+
+    return web.work.result(key, check, f"Checking the {plan.exporter.label} edition", web.patience)

@@ -71,7 +71,7 @@ class PdfExporter(Exporter):
         warm_up(full=many)
 
     def export(self, article: Article | Book, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
-        from .labels import label_pages
+        from .labels import label_pages, printed_labels
 
         document, root = self._layout(article, settings)
         data = document.write_pdf(
@@ -80,7 +80,11 @@ class PdfExporter(Exporter):
             pdf_identifier=_document_id(article, settings),
             finisher=label_pages,
         )
-        views = tuple(View(str(number), f"Page {number}") for number in range(1, len(document.pages) + 1))
+        page_types = [page._page_box.page_type for page in document.pages]
+        facing = PAGE_GEOMETRY[settings["page_size"]].mirrored
+        views = tuple(View(str(number), f"Page {number}", label, page_type.side if facing else None)
+                      for number, (label, page_type) in enumerate(
+                          zip(printed_labels([page_type.name for page_type in page_types]), page_types), start=1))
         warning = missing_characters_warning(article)
         return Edition((EditionFile(f"{article.slug}.pdf", data, self.media_type),), views,
                        self._page_list(document, root, settings), warnings=(warning,) if warning else ())

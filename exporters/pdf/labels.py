@@ -23,6 +23,23 @@ def page_labels(page_types: list[str]) -> pydyf.Dictionary:
     return pydyf.Dictionary({"Nums": pydyf.Array(numbers)})
 
 
+def printed_labels(page_types: list[str]) -> list[str]:
+    """Each page's label as `page_labels` numbers it: "i", "ii"... before the text, "1", "2"... from it."""
+    text_start = page_types.index(TEXT_PAGES) if TEXT_PAGES in page_types else len(page_types)
+    return [_roman(index + 1) if index < text_start else str(index - text_start + 1)
+            for index in range(len(page_types))]
+
+
+def _roman(number: int) -> str:
+    numerals = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+                (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    letters = ""
+    for value, numeral in numerals:
+        count, number = divmod(number, value)
+        letters += numeral * count
+    return letters
+
+
 def label_pages(document, pdf: pydyf.PDF) -> None:
     """A finisher for WeasyPrint's `write_pdf`: add the page labels to the PDF before it is written,
     from the page types the layout knows (the PDF itself is never parsed again)."""
