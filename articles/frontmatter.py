@@ -22,6 +22,7 @@ WRITTEN_FIELDS = set(TEXT_FIELDS) | {"author", "authors", "lang", "language", "s
 KNOWN_FIELDS = WRITTEN_FIELDS | {"date", "series_position"}
 # Text that may run over several lines; in every other field a line break is folded to a space.
 MULTILINE_FIELDS = ("description", "rights")
+_FOLDED = re.compile("[ \t\n\r\f\v\x85\u2028\u2029]+")  # line breaks and ASCII spaces
 # Characters XML 1.0 cannot hold (YAML escapes such as "\x01", "\u0085" or "\ud800" can write them).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
@@ -90,7 +91,8 @@ def text_value(path: Path, name: str, value: Any, line: int, warnings: list[str]
         warnings.append(f"{path}, line {line}: {len(removed)} control character{'s' if len(removed) > 1 else ''} "
                         f"(such as U+{ord(removed[0]):04X}) removed from '{name}': no edition can hold them")
         value = _NOT_XML.sub("", value)
-    text = value.strip() if name in MULTILINE_FIELDS else " ".join(value.split())
+    # Folded on ASCII whitespace only: a no-break space ("North\u00a0Korea") is the author's choice.
+    text = value.strip() if name in MULTILINE_FIELDS else _FOLDED.sub(" ", value).strip(" ")
     if not text:
         raise ContentError(path, f"'{name}' is empty", line=line, fix=f"give '{name}' a value or remove it")
     return text

@@ -26,6 +26,7 @@ import pytest
 
 from pressroom.articles import ContentError, Library, UploadedFile
 from pressroom.articles import uploads
+from pressroom.exporters import load_exporters
 from conftest import RICH, SAMPLE
 from server import running_server
 
@@ -475,5 +476,6 @@ def test_an_articles_ids_are_prefixed_and_its_classes_limited_in_the_web_page(cl
     assert 'id="article-csrf_token"' in page and 'href="#article-csrf_token"' in page
     assert 'id="article-main"' in page and 'href="#article-main"' in page
     assert 'href="https://example.org/#x"' in page
-    assert page.count('class="download"') == 3  # the three download buttons, nothing of the article's
+    # One download button per edition, nothing of the article's.
+    assert page.count('class="download"') == page.count('data-format=') == len(load_exporters())
     assert '<p id="article-csrf_token" class="footnote">Token</p>' in page
