@@ -83,15 +83,18 @@ def trivial_plugin_environment(work: Path) -> dict[str, str]:
 def throughput(work: Path, sources: list[Path], processes: int) -> float:
     """Articles per second through the queue with one worker of `processes` processes."""
     pressroom = str(Path(sys.executable).with_name("pressroom"))
+    # Each run starts with an empty cache folder, so that no run reuses the covers another one drew.
+    environment = {**os.environ, "PRESSROOM_CACHE_DIR": str(work / f"cache-{processes}")}
     with running_redis(work) as server:
         worker = subprocess.Popen([pressroom, "worker", "--queue", server.url, "--processes", str(processes)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                                  env=environment)
         try:
             time.sleep(3)
             started = time.monotonic()
             result = subprocess.run([pressroom, "export", *map(str, sources), "-f", "epub", "-o",
                                      str(work / f"out-{processes}"), "--queue", server.url],
-                                    capture_output=True, text=True)
+                                    capture_output=True, text=True, env=environment)
             elapsed = time.monotonic() - started
             assert result.returncode == 0, result.stderr[-2000:]
         finally:
