@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from .articles import Library, PressroomError
-from .articles.readers import read_source
+from .articles import PressroomError
 from .locations import default_content_dir
 
 PAGE_THREADS = 2  # server threads that never make an edition
@@ -174,6 +172,7 @@ class ExportOutcome:
 def export_source(source: str, chosen: list[str], output_dir: Path, options, strict: bool,
                   allowed_hosts: tuple[str, ...] = ()) -> ExportOutcome:
     """Read one source (a file, or a web address to fetch) and write each chosen edition of it."""
+    from .articles.readers import read_source
     from .exporters import export_set
 
     written: list[Path] = []
@@ -235,6 +234,8 @@ def formats_command() -> None:
               default=default_content_dir, show_default="content/ in the checkout, else in the user data folder")
 def list_command(content_dir: Path) -> None:
     """List the articles of a content folder."""
+    from .articles import Library
+
     entries = Library(content_dir).entries()
     if not entries:
         click.echo(f"No articles in {content_dir}: add a .txt or .md file there.", err=True)
@@ -310,6 +311,8 @@ def write_files(output_dir: Path, files) -> list[Path]:
 
 def write_atomically(target: Path, data: bytes) -> None:
     """Write `data` to `target` so that a reader never sees a partial file."""
+    import tempfile
+
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -60,6 +58,9 @@ def instance_dir() -> Path:
 
 def _seed(folder: Path) -> None:
     """Give a new library the bundled sample, once: a library emptied on purpose stays empty."""
+    import shutil
+    import tempfile
+
     marker = folder.parent / SEEDED_MARKER
     if marker.exists():
         folder.mkdir(parents=True, exist_ok=True)

@@ -1,12 +1,43 @@
-"""The article model, its readers and the content library; knows nothing of any output format."""
+"""The article model, its readers and the content library; knows nothing of any output format.
 
-from .book import Book, Chapter, Part
+Names are imported from their modules on first use, so that a command pays only for what it uses
+(reading a text file needs neither the web importer nor the YAML of a book's manifest)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from .errors import ContentError, PressroomError
-from .library import Library
-from .manifest import book_of_sources, read_book
 from .model import Article, Asset, Author, Footnote, Metadata, Section
-from .readers import read_article, read_article_bytes
-from .uploads import UploadedFile
+
+_LAZY = {
+    "Book": ".book",
+    "Chapter": ".book",
+    "Part": ".book",
+    "Library": ".library",
+    "book_of_sources": ".manifest",
+    "read_book": ".manifest",
+    "read_article": ".readers",
+    "read_article_bytes": ".readers",
+    "UploadedFile": ".uploads",
+}
+
+if TYPE_CHECKING:
+    from .book import Book, Chapter, Part
+    from .library import Library
+    from .manifest import book_of_sources, read_book
+    from .readers import read_article, read_article_bytes
+    from .uploads import UploadedFile
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Article",

@@ -13,7 +13,7 @@ from lxml import etree
 
 from .model import Article, Section
 
-MARKDOWN_MEDIA_TYPE = "text/markdown; charset=utf-8"
+MARKDOWN_MEDIA_TYPE = "text/markdown; charset=utf-8"  # the Markdown exporter declares the same
 # Where a note is cited: put into a section's XHTML at each citation's offset before it is parsed.
 _NOTE_MARK = "pressroom-note"
 _INLINE_MARKUP = {"strong": "**", "b": "**", "em": "*", "i": "*"}

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..articles import Article
-from ..articles.markdown_writer import MARKDOWN_MEDIA_TYPE, markdown_files
 from .base import Edition, EditionFile, Exporter
 from .pagination import PageList
 
@@ -14,8 +13,10 @@ from .pagination import PageList
 class MarkdownExporter(Exporter):
     name = "md"
     label = "Markdown"
-    media_type = MARKDOWN_MEDIA_TYPE
+    media_type = "text/markdown; charset=utf-8"
     extension = "md"
 
     def export(self, article: Article, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
+        from ..articles.markdown_writer import markdown_files
+
         return Edition(tuple(EditionFile(name, data, media_type) for name, data, media_type in markdown_files(article)))

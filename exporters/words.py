@@ -7,12 +7,12 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
-from babel.lists import format_list
+from typing import TYPE_CHECKING
 
 from ..locations import PACKAGE_DIR
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 # Beside the templates (the wheel ships templates/**); not through .rendering, which uses this module.
 CATALOGUE_DIR = PACKAGE_DIR / "templates" / "words"
@@ -35,10 +35,14 @@ class Words:
 
     def date(self, date: datetime.date) -> str:
         """A date as the language writes it in running text ("21 June 2023", "21. Juni 2023")."""
+        from babel.dates import format_date  # reads the zone database: only for editions that print a date
+
         return format_date(date, format="long", locale=self.locale)
 
     def names(self, names: Sequence[str]) -> str:
         """Names joined as the language joins them ("A, B and C", "A, B et C")."""
+        from babel.lists import format_list
+
         return format_list(list(names), locale=self.locale)
 
     def by(self, names: Sequence[str]) -> str:
@@ -66,6 +70,8 @@ def words_for(language_tag: str) -> Words:
 
 
 def _locale(language_tag: str, fallback: str) -> Locale:
+    from babel import Locale, UnknownLocaleError
+
     for tag in (language_tag, fallback):
         try:
             return Locale.parse(tag, sep="-")
