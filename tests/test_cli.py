@@ -163,3 +163,15 @@ def test_a_second_run_takes_the_drawn_cover_from_the_cache_without_loading_pillo
     assert loaded == [True, False]
     assert (tmp_path / "first" / f"{SLUG}.epub").read_bytes() == (tmp_path / "second" / f"{SLUG}.epub").read_bytes()
     assert list((tmp_path / "cache").glob("covers/*/*")) and list((tmp_path / "cache").glob("templates/*"))
+
+
+def test_a_plain_text_epub_loads_no_layout_engine_markdown_parser_yaml_or_web_importer(tmp_path):
+    environment = {**os.environ, "PRESSROOM_CACHE_DIR": str(tmp_path / "cache")}
+    for folder in ("first", "second"):  # the second run finds the drawn cover in the cache
+        result = subprocess.run([sys.executable, "-P", "-X", "importtime", PRESSROOM, "export", str(SAMPLE), "-f",
+                                 "epub", "-o", str(tmp_path / folder)], capture_output=True, text=True,
+                                env=environment, check=True)
+    imported = set(re.findall(r"^import time:.*\| +([\w.]+)$", result.stderr, re.MULTILINE))
+    assert "ebooklib.epub" in imported and "jinja2" in imported  # the engines it does use
+    assert not imported & {"weasyprint", "PIL", "PIL.Image", "markdown_it", "yaml", "babel.dates", "http.client",
+                           "pressroom.articles.library", "pressroom.articles.page_import"}

@@ -116,6 +116,7 @@ class PdfExporter(Exporter):
         from weasyprint import HTML
 
         from .fetcher import ArticleURLFetcher
+        from .hyphenation import load_patterns
         from .openings import drop_running_heads_on_openings
 
         # Images by their files' own addresses (a book's chapters come from several folders); images
@@ -138,6 +139,7 @@ class PdfExporter(Exporter):
                           date=article.edition_date, cover=settings["cover"], cover_src=cover_src,
                           cover_alt=cover_alt_text(article), typefaces=faces_for(language).families)
         base_url = article.source_path.parent.resolve().as_uri() + "/"
+        load_patterns([language, *(chapter.language for chapter in article.chapters)])
         try:
             html = HTML(string=document, base_url=base_url, url_fetcher=fetcher)
             laid_out = html.render(stylesheets=[*_stylesheets(settings["page_size"]), _typeface_stylesheet(language)],
