@@ -13,5 +13,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# Byte-compiled as pip compiles an installed wheel (an editable checkout is not, and
+# PYTHONDONTWRITEBYTECODE may keep Python from caching it): every cold run then starts as a user's does.
+.venv/bin/python -m compileall -q __init__.py app.py cli.py locations.py articles exporters jobs web >/dev/null
 # -P: bench/ is not put on the import path (bench/queue.py is named like the standard library's queue).
 exec .venv/bin/python -P bench/run.py "$@"

@@ -119,35 +119,53 @@ class PdfExporter(Exporter):
         from .hyphenation import load_patterns
         from .openings import drop_running_heads_on_openings
 
-        # Images by their files' own addresses (a book's chapters come from several folders); images
-        # held in memory (taken from a web page) by an address the fetcher serves from memory.
+        source = print_source(article, settings)
         in_memory = {IN_MEMORY + asset.href: (asset.media_type, asset.content)
                      for asset in article.assets if asset.content is not None}
-
-        def address(href: str) -> str:
-            asset = article.asset(href)
-            if asset is None:
-                return href
-            return IN_MEMORY + href if asset.content is not None else asset.path.as_uri()
-
         fetcher = ArticleURLFetcher(frozenset(asset.path for asset in article.assets if asset.path), in_memory)
-        language = article.metadata.language
-        # The generated cover is drawn by the stylesheet (text and shapes); a front-matter cover is an image.
-        cover_src = address(article.metadata.cover) if article.metadata.cover else None
-        document = render("pdf/book.html.jinja", image_addresses(address), article=article, sections=article.sections,
-                          heading_level=2, epub=False, note_call="pdf/note-call.html.jinja", notes_at_foot=True,
-                          date=article.edition_date, cover=settings["cover"], cover_src=cover_src,
-                          cover_alt=cover_alt_text(article), typefaces=faces_for(language).families)
-        base_url = article.source_path.parent.resolve().as_uri() + "/"
-        load_patterns([language, *(chapter.language for chapter in article.chapters)])
+        load_patterns([article.metadata.language, *(chapter.language for chapter in article.chapters)])
         try:
-            html = HTML(string=document, base_url=base_url, url_fetcher=fetcher)
-            laid_out = html.render(stylesheets=[*_stylesheets(settings["page_size"]), _typeface_stylesheet(language)],
+            html = HTML(string=source.html, base_url=source.base_url, url_fetcher=fetcher)
+            laid_out = html.render(stylesheets=[*_stylesheets(settings["page_size"]),
+                                                _typeface_stylesheet(article.metadata.language)],
                                    font_config=_font_config(), pdf_tags=True)
         except (RecursionError, MemoryError, OverflowError) as error:
             raise ExportFailed(article, "PDF", f"the layout engine gave up ({type(error).__name__})") from None
         drop_running_heads_on_openings(laid_out)
         return laid_out, html.etree_element
+
+
+@dataclass(frozen=True)
+class PrintSource:
+    """What WeasyPrint lays out: the HTML (its relative addresses against `base_url`) and the
+    stylesheets, as (CSS text, base URL), in cascade order."""
+
+    html: str
+    base_url: str
+    stylesheets: tuple[tuple[str, str | None], ...]
+
+
+def print_source(article: Article | Book, settings: Mapping[str, Any]) -> PrintSource:
+    """The print edition's HTML and CSS, as the layout engine gets them (the benchmark lays the same
+    source out with WeasyPrint alone)."""
+
+    # Images by their files' own addresses (a book's chapters come from several folders); images
+    # held in memory (taken from a web page) by an address the fetcher serves from memory.
+    def address(href: str) -> str:
+        asset = article.asset(href)
+        if asset is None:
+            return href
+        return IN_MEMORY + href if asset.content is not None else asset.path.as_uri()
+
+    language = article.metadata.language
+    # The generated cover is drawn by the stylesheet (text and shapes); a front-matter cover is an image.
+    cover_src = address(article.metadata.cover) if article.metadata.cover else None
+    html = render("pdf/book.html.jinja", image_addresses(address), article=article, sections=article.sections,
+                  heading_level=2, epub=False, note_call="pdf/note-call.html.jinja", notes_at_foot=True,
+                  date=article.edition_date, cover=settings["cover"], cover_src=cover_src,
+                  cover_alt=cover_alt_text(article), typefaces=faces_for(language).families)
+    return PrintSource(html, article.source_path.parent.resolve().as_uri() + "/",
+                       (*_stylesheet_sources(settings["page_size"]), (faces_for(language).css(), None)))
 
 
 def _document_id(article: Article, settings: Mapping[str, Any]) -> bytes:
@@ -201,6 +219,13 @@ def _stylesheets(page_size: str):
 
     from .fetcher import ArticleURLFetcher
 
+    fetcher = ArticleURLFetcher()
+    return tuple(CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=_font_config())
+                 for text, base_url in _stylesheet_sources(page_size))
+
+
+def _stylesheet_sources(page_size: str) -> tuple[tuple[str, str], ...]:
+    """(CSS text, base URL) of the print stylesheet and of the page geometry of `page_size`."""
     geometry = PAGE_GEOMETRY[page_size]
     top, outer, bottom, inner = geometry.margins
     if geometry.mirrored:
@@ -220,10 +245,7 @@ def _stylesheets(page_size: str):
              f"font-size: {width * 72 * 0.085:.1f}pt; }}")
     page = f"@page {{ size: {size}; }}\n{margins}\n{cover}\nhtml {{ font-size: {geometry.font_size}pt; }}"
     base_url = (TEMPLATES_DIR / "pdf").as_uri() + "/"
-    fetcher = ArticleURLFetcher()
-    return (CSS(string=read_template_file("pdf/print.css"), base_url=base_url, url_fetcher=fetcher,
-                font_config=_font_config()),
-            CSS(string=page, base_url=base_url, url_fetcher=fetcher, font_config=_font_config()))
+    return (read_template_file("pdf/print.css"), base_url), (page, base_url)
 
 
 @lru_cache(maxsize=32)
