@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Mapping
+from importlib import import_module
 from typing import Any
 
 from ..articles import Article, Book
@@ -29,6 +30,9 @@ class EpubExporter(Exporter):
 
     def wants_pages(self, settings: Mapping[str, Any]) -> bool:
         return bool(settings["page_list"])
+
+    def prepare(self, many: bool = False) -> None:
+        import_module(".epub_package", __package__)  # ebooklib, for workers forked from here
 
     def export(self, article: Article | Book, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
         from .epub_package import make_epub
