@@ -186,15 +186,19 @@ need it.[^1]
 
 
 def warm_up(full: bool = False) -> None:
-    """Import WeasyPrint and parse the fonts and stylesheets of every page size now, not on first use.
+    """Import WeasyPrint now, not on first use.
 
-    `full` also lays out and writes a small article, which fills WeasyPrint's and Pango's caches
-    (fonts, shaping, hyphenation): worth it where many workers are forked from this process.
+    `full`, worth it where many workers are forked from this process, also parses the fonts and the
+    stylesheets of every page size, and lays out and writes a small article, which fills
+    WeasyPrint's and Pango's caches (fonts, shaping, hyphenation). One export parses its own size only.
     """
-    for page_size in PAGE_GEOMETRY:
-        _stylesheets(page_size)
+    import weasyprint  # noqa: F401
+
     if full:
         from ...articles import read_article_bytes
+
+        for page_size in PAGE_GEOMETRY:
+            _stylesheets(page_size)
 
         article = read_article_bytes(Path("warm-up.md"), WARM_UP_ARTICLE.encode())
         exporter = PdfExporter()
