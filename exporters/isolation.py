@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import threading
 import traceback
 from dataclasses import dataclass, field
 
@@ -32,32 +33,106 @@ class ExportLimits:
     start_method: str = "fork"
 
 
-def run_isolated(work: Callable[..., Any], article: Article, label: str, limits: ExportLimits, *args: Any) -> Any:
+def run_isolated(work: Callable[..., Any], article: Article, label: str, limits: ExportLimits, *args: Any,
+                 rehearsal: Callable[[], None] | None = None) -> Any:
     """`work(article, *args)` in a worker process within `limits`; its result, or ExportFailed.
 
-    `label` names the work in messages ("PDF", "PDF and EPUB").
+    `label` names the work in messages ("PDF", "PDF and EPUB"). A forkserver keeps one worker
+    started ahead, which has run `rehearsal` (a small export) while it waited: the next export
+    neither waits for a worker to start nor pays for first touching what it inherited.
     """
     context = _context(limits.start_method)
-    receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_work, args=(sender, work, article, label, limits.memory_bytes, args),
-                             daemon=True)
-    worker.start()
-    sender.close()
+    job = (work, article, label, limits.memory_bytes, args)
+    worker = _standby_worker(limits.start_method)
+    if worker is not None:
+        try:
+            worker.jobs.send(job)
+        except OSError:  # it died while it waited
+            worker.stop()
+            worker = None
+    if worker is None:
+        worker = _Worker.start(context, job=job)
+    if limits.start_method == "forkserver":
+        _keep_standby(context, limits.start_method, rehearsal)
     try:
-        if not receiver.poll(limits.seconds):
+        if not worker.results.poll(limits.seconds):
             raise ExportFailed(article, label, f"it took longer than {limits.seconds:g} seconds", transient=True)
         try:
-            outcome, payload = receiver.recv()
+            outcome, payload = worker.results.recv()
         except EOFError:
-            raise ExportFailed(article, label, _death_reason(worker), transient=True) from None
+            raise ExportFailed(article, label, _death_reason(worker.process), transient=True) from None
     finally:
-        receiver.close()
-        if worker.is_alive():
-            worker.kill()
-        worker.join()
+        worker.stop()
     if outcome == "failed":
         raise ExportFailed.because(payload)
     return payload
+
+
+@dataclass
+class _Worker:
+    """A worker process for one job: started with it, or waiting for it on `jobs`; it answers on `results`."""
+
+    process: Any
+    jobs: Any
+    results: Any
+
+    @classmethod
+    def start(cls, context, rehearsal: Callable[[], None] | None = None, job: tuple | None = None) -> _Worker:
+        jobs_receiver, jobs = context.Pipe(duplex=False) if job is None else (None, None)
+        results, results_sender = context.Pipe(duplex=False)
+        process = context.Process(target=_serve_one, args=(jobs_receiver, results_sender, rehearsal, job),
+                                  daemon=True)
+        process.start()
+        if jobs_receiver is not None:
+            jobs_receiver.close()
+        results_sender.close()
+        return cls(process, jobs, results)
+
+    def stop(self) -> None:
+        if self.jobs is not None:
+            self.jobs.close()
+        self.results.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+
+
+_STANDBY: dict[str, _Worker] = {}
+_STANDBY_LOCK = threading.Lock()
+
+
+def _standby_worker(start_method: str) -> _Worker | None:
+    with _STANDBY_LOCK:
+        worker = _STANDBY.pop(start_method, None)
+    if worker is not None and not worker.process.is_alive():
+        worker.stop()
+        return None
+    return worker
+
+
+def _keep_standby(context, start_method: str, rehearsal: Callable[[], None] | None) -> None:
+    """Start the next export's worker now, while this one works."""
+    with _STANDBY_LOCK:
+        if start_method in _STANDBY:
+            return
+        _STANDBY[start_method] = _Worker.start(context, rehearsal)
+
+
+def _serve_one(jobs, results, rehearsal: Callable[[], None] | None, job: tuple | None) -> None:
+    """A worker: do `job`, or rehearse, then wait for one on `jobs` and do it (a parent that goes
+    away ends it)."""
+    if job is None:
+        if rehearsal is not None:
+            try:
+                rehearsal()
+            except Exception:  # the job meets the same problem and reports it properly
+                LOGGER.debug("the export worker's rehearsal failed", exc_info=True)
+        try:
+            job = jobs.recv()
+        except EOFError:
+            return
+        jobs.close()
+    _work(results, *job)
 
 
 @lru_cache(maxsize=None)

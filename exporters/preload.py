@@ -3,11 +3,10 @@ worker starts with the exporters' engines loaded, fonts and stylesheets parsed, 
 
 import gc
 
-from .registry import load_exporters
+from .registry import rehearse_engines
 from .rendering import environment
 
-for _exporter in load_exporters().values():
-    _exporter.prepare(many=True)
+rehearse_engines()
 # The web UI's own templates (web/) are the app's, compiled by Flask with its filters, never here.
 for _template in environment().list_templates(filter_func=lambda name: name.endswith(".jinja")
                                               and not name.startswith("web/")):

@@ -120,7 +120,8 @@ def export_set(article: Article, formats: Sequence[str], options: Mapping[str, A
     if limits.start_method == "fork":
         prepare_engines(plans)
     label = " and ".join(plan.exporter.label for plan in plans)
-    return run_isolated(make_editions, article, label, limits, plans, options or ExportOptions())
+    return run_isolated(make_editions, article, label, limits, plans, options or ExportOptions(),
+                        rehearsal=rehearse_engines)
 
 
 def export(article: Article, format_name: str, options: Mapping[str, Any] | None = None,
@@ -145,6 +146,12 @@ def make_editions(article: Article, plans: list[EditionPlan], options: Mapping[s
             pages = edition.pages
         editions[plan.exporter.name] = edition
     return {plan.exporter.name: editions[plan.exporter.name] for plan in plans}
+
+
+def rehearse_engines() -> None:
+    """Prepare every exporter as for many workers (a small export each) in this process."""
+    for exporter in load_exporters().values():
+        exporter.prepare(many=True)
 
 
 def prepare_engines(plans: list[EditionPlan], many: bool = False) -> None:
