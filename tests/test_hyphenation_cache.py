@@ -46,6 +46,18 @@ def test_patterns_are_read_back_from_the_cache_on_the_next_run(tmp_path, monkeyp
     assert pyphen.hdcache[path].patterns == first.patterns and stored.stat().st_size > 10_000
 
 
+def test_a_damaged_cache_file_leaves_the_parsing_to_pyphen(tmp_path, monkeypatch):
+    monkeypatch.setenv("PRESSROOM_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    load_patterns(["fr"])
+    [stored] = tmp_path.glob("hyphenation/*/*")
+    stored.write_bytes(stored.read_bytes()[:1000])
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    load_patterns(["fr"])
+    assert pyphen.hdcache == {}
+    assert pyphen.Pyphen(lang="fr").inserted("anticonstitutionnellement") == "an-ti-cons-ti-tu-tion-nel-le-ment"
+
+
 def test_a_language_without_a_dictionary_is_left_alone(tmp_path, monkeypatch):
     monkeypatch.setenv("PRESSROOM_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(pyphen, "hdcache", {})

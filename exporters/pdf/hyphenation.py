@@ -27,8 +27,12 @@ def load_patterns(languages: Iterable[str]) -> None:
         inputs = [str(path), str(stat.st_size), str(stat.st_mtime_ns)]
         data = cached_bytes("hyphenation", inputs, [Path(pyphen.__file__), Path(__file__)],
                             lambda: encoded(pyphen.HyphDict(path)))
-        if data:
+        if not data:
+            continue
+        try:
             pyphen.hdcache[path] = decoded(data)
+        except (ValueError, KeyError, TypeError, IndexError):  # a damaged cache file: pyphen parses it again
+            continue
 
 
 def encoded(dictionary: pyphen.HyphDict) -> bytes:
