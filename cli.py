@@ -75,8 +75,8 @@ def export_command(sources: tuple[str, ...], formats: tuple[str, ...], output_di
 
         if queue_url:
             raise click.UsageError("--book makes the book here; it cannot be combined with --queue")
-        _export_book(lambda: book_of_sources(book_title, list(sources), skip_bad), chosen, options, output_dir,
-                     strict)
+        _export_book(lambda: book_of_sources(book_title, list(sources), skip_bad, allowed_hosts), chosen, options,
+                     output_dir, strict)
         return
     if queue_url:
         _export_on_queue(queue_url, sources, chosen, options, output_dir, strict, allowed_hosts)
@@ -102,13 +102,21 @@ def export_command(sources: tuple[str, ...], formats: tuple[str, ...], output_di
 @click.option("--skip-bad", is_flag=True, help="Leave out an article that cannot be read, with a warning, "
                                                "instead of failing the book.")
 @click.option("--strict", is_flag=True, help="Fail the book if it has warnings instead of exporting it.")
+@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="HOST",
+              help="Fetch the manifest's web addresses from HOST even though it is on a loopback, private or "
+                   "other non-public address (repeatable).")
 def book_command(manifest: Path, formats: tuple[str, ...], output_dir: Path, skip_bad: bool, strict: bool,
-                 **edition_options) -> None:
-    """Write DIR/<book-slug>.<ext> for the book that MANIFEST (a BOOK.yaml) describes, in every format."""
+                 allowed_hosts: tuple[str, ...], **edition_options) -> None:
+    """Write DIR/<book-slug>.<ext> for the book that MANIFEST (a BOOK.yaml) describes, in every format.
+
+    The manifest lists article files (relative to it) or the http(s) addresses of web pages, which
+    are fetched with their images like an address given to `export`.
+    """
     from .articles import read_book
 
     chosen, options = _planned(formats, edition_options)
-    _export_book(lambda: read_book(manifest, skip_bad=skip_bad), chosen, options, output_dir, strict)
+    _export_book(lambda: read_book(manifest, skip_bad=skip_bad, allowed_hosts=allowed_hosts), chosen, options,
+                 output_dir, strict)
 
 
 def _planned(formats: tuple[str, ...], edition_options: dict) -> tuple[list[str], object]:

@@ -10,11 +10,11 @@ from typing import Any
 from .assets import load_asset
 from .binding import bind
 from .book import Book, Chapter, Part
-from .errors import ContentError
+from .errors import ContentError, PressroomError
 from .frontmatter import metadata_fields, people, text_value
 from .model import Article, Author, Metadata
 from .reading import decode_source
-from .readers import edition_date, read_article, slug_for
+from .readers import edition_date, is_web_address, read_source, slug_for
 from .section_ids import slugify
 from .yaml_loader import Located, YamlLoader, quoted
 
@@ -22,7 +22,6 @@ MAX_MANIFEST_CHARS = 64 * 1024
 BOOK_TEXT_FIELDS = ("title", "subtitle", "description", "publisher", "rights", "identifier", "cover")
 KNOWN_KEYS = (*BOOK_TEXT_FIELDS, "editors", "authors", "lang", "language", "date", "articles", "parts")
 ENTRY_KEYS = ("path", "title", "authors")
-WEB_ADDRESS = ("http://", "https://")
 _ENTRY_FIX = "write each entry as '- essays/one.md', or as '- path: essays/one.md' with 'title:' or 'authors:' under it"
 
 
@@ -38,11 +37,14 @@ class Entry:
     authors: tuple[Author, ...] | None = None
 
 
-def read_book(path: Path | str, skip_bad: bool = False, within: Path | None = None) -> Book:
+def read_book(path: Path | str, skip_bad: bool = False, within: Path | None = None,
+              allowed_hosts: tuple[str, ...] = ()) -> Book:
     """The book the manifest at `path` describes; a ContentError naming the manifest's line otherwise.
 
     `skip_bad` leaves out an article that cannot be read (a warning says so) instead of failing;
-    `within`, when given, is the folder every article must be in (a library's content folder).
+    `within`, when given, is the folder every article must be in (a library's content folder), and
+    no entry may be a web address; otherwise web addresses are fetched like one named on the command
+    line, a host that is not public only if `allowed_hosts` names it.
     """
     path = Path(path)
     try:
@@ -73,29 +75,32 @@ def read_book(path: Path | str, skip_bad: bool = False, within: Path | None = No
                if values.get("editors", Located(None, 0)).value is not None else ())
     part_titles, entries = _entries(path, values, warnings)
     return bind_book(path, slug_for(path), fields, editors, part_titles, entries, skip_bad=skip_bad,
-                     within=within, digest_of_manifest=hashlib.sha256(data).hexdigest(), warnings=warnings)
+                     within=within, digest_of_manifest=hashlib.sha256(data).hexdigest(), warnings=warnings,
+                     allowed_hosts=allowed_hosts)
 
 
-def book_of_sources(title: str, sources: list[Path], skip_bad: bool = False) -> Book:
-    """A book titled `title` binding `sources` in order (`pressroom export A B C --book TITLE`)."""
+def book_of_sources(title: str, sources: list[Path | str], skip_bad: bool = False,
+                    allowed_hosts: tuple[str, ...] = ()) -> Book:
+    """A book titled `title` binding `sources` (files or web addresses) in order
+    (`pressroom export A B C --book TITLE`)."""
     here = Path("--book")  # what messages name: the sources come from the command line
     entries = [Entry(str(source), None, 0) for source in sources]
     return bind_book(here, slugify(title)[:80].rstrip("-") or "book", {"title": " ".join(title.split())}, (), [""],
                      entries, skip_bad=skip_bad, within=None,
                      digest_of_manifest=hashlib.sha256(title.encode()).hexdigest(), warnings=[],
-                     relative_to=Path.cwd())
+                     relative_to=Path.cwd(), allowed_hosts=allowed_hosts)
 
 
 def bind_book(path: Path, slug: str, fields: dict[str, Any], editors: tuple[Author, ...], part_titles: list[str],
               entries: list[Entry], *, skip_bad: bool, within: Path | None, digest_of_manifest: str,
-              warnings: list[str], relative_to: Path | None = None) -> Book:
+              warnings: list[str], relative_to: Path | None = None, allowed_hosts: tuple[str, ...] = ()) -> Book:
     """Read and bind the articles of `entries` (addresses relative to `relative_to`, by default the
     manifest's folder) into a book of parts titled `part_titles`."""
     folder = (relative_to or path.parent).resolve()
     read: list[tuple[Entry, Article]] = []
-    first_line_of: dict[Path, Entry] = {}
+    first_line_of: dict[Path | str, Entry] = {}
     for entry in entries:
-        source = _article_path(path, folder, entry, within)
+        source = _article_source(path, folder, entry, within)
         if source in first_line_of:
             earlier = first_line_of[source]
             raise ContentError(path, f"{quoted(entry.address)} is listed twice"
@@ -103,8 +108,8 @@ def bind_book(path: Path, slug: str, fields: dict[str, Any], editors: tuple[Auth
                                line=entry.line, fix="list each article once")
         first_line_of[source] = entry
         try:
-            article = read_article(source)
-        except ContentError as error:
+            article = read_source(source, allowed_hosts)
+        except PressroomError as error:  # an unreadable file, or a page that cannot be fetched
             if not skip_bad:
                 raise ContentError(path, f"the article {quoted(entry.address)} cannot be read: {error}",
                                    line=entry.line, fix="correct the article, or leave it out with --skip-bad") from None
@@ -199,12 +204,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _article_path(path: Path, folder: Path, entry: Entry, within: Path | None) -> Path:
-    """The file an entry names, checked to exist (and to lie `within` a folder, when given)."""
-    if entry.address.lower().startswith(WEB_ADDRESS):
-        raise ContentError(path, f"{quoted(entry.address)} is a web address; reading articles from the web needs "
-                           "Pressroom's web-page import, which this version does not have", line=entry.line,
-                           fix="save the page as a .md or .txt file and list its path instead")
+def _article_source(path: Path, folder: Path, entry: Entry, within: Path | None) -> Path | str:
+    """The web address or the file an entry names, the file checked to exist (and to lie `within` a
+    folder, when given: then a web address is refused)."""
+    if is_web_address(entry.address):
+        if within is not None:
+            raise ContentError(path, f"{quoted(entry.address)} is a web address; a book of the library binds "
+                               "the library's articles", line=entry.line,
+                               fix="add the page to the library first, then list the article it became")
+        return entry.address
     source = (folder / entry.address).resolve()
     if within is not None and not source.is_relative_to(within.resolve()):
         raise ContentError(path, f"{quoted(entry.address)} lies outside the content folder", line=entry.line,
@@ -218,18 +226,23 @@ def _article_path(path: Path, folder: Path, entry: Entry, within: Path | None) -
 def _chapters(read: list[tuple[Entry, Article]]) -> list[Chapter]:
     """Each article bound as a chapter, its links to the others made links inside the book."""
     addresses: dict[str, int] = {}
+    by_path: dict[Path, int] = {}
     for number, (entry, article) in enumerate(read, start=1):
-        for address in (entry.address, article.source_path.name, str(article.source_path.resolve()),
-                        (article.metadata.source_url or "").rstrip("/")):
+        # A fetched page has an address, not a file: it is found by that address alone.
+        files = () if is_web_address(entry.address) else (article.source_path.name, str(article.source_path.resolve()))
+        for address in (entry.address, *files, (article.metadata.source_url or "").rstrip("/")):
             if address:
                 addresses.setdefault(address, number)
-    by_path = {article.source_path.resolve(): number for number, (_, article) in enumerate(read, start=1)}
+        if files:
+            by_path.setdefault(article.source_path.resolve(), number)
     chapters = []
     for number, (entry, article) in enumerate(read, start=1):
-        def link_target(href: str, here: Path = article.source_path.parent.resolve()) -> str | None:
+        here = None if is_web_address(entry.address) else article.source_path.parent.resolve()
+
+        def link_target(href: str, here: Path | None = here) -> str | None:
             address, _, fragment = href.partition("#")
             target = addresses.get(address) or addresses.get(address.rstrip("/"))
-            if target is None and address and ":" not in address:
+            if target is None and here is not None and address and ":" not in address:
                 target = by_path.get((here / address).resolve())
             if target is None:
                 return None

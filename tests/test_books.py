@@ -13,7 +13,9 @@ from pypdf import PdfReader
 from pressroom.articles import ContentError, read_book
 from pressroom.cli import main
 from conftest import FIXTURES, RICH, SAMPLE
+from test_fetch_guard import html_page, site
 from validators import ace_violations, epubcheck_reports, pdftotext, qpdf_check
+from web_pages import png
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 OPF = "{http://www.idpf.org/2007/opf}"
@@ -226,7 +228,7 @@ BAD_MANIFESTS = [
     ("title: A\n", 1, "the manifest lists no articles"),
     ("title: A\nparts:\n  - articles: [banned.txt]\n", 3, "each part needs a 'title' and 'articles'"),
     ("title: A\ndate: someday\narticles: [banned.txt]\n", 2, "'date' is 'someday', which is not a calendar date"),
-    ("title: A\narticles:\n  - https://example.org/a\n", 3, "is a web address"),
+    ("title: A\narticles:\n  - http://127.0.0.2/a.html\n", 3, "refused: 127.0.0.2 is at 127.0.0.2"),
     ('title: "A\narticles: [banned.txt]\n', 1, "invalid YAML manifest"),
 ]
 
@@ -274,3 +276,43 @@ def test_export_with_book_binds_the_sources_in_order(runner, tmp_path):
     assert {"EPUB/text/chapter-1.xhtml", "EPUB/text/chapter-3.xhtml", "EPUB/text/c1/images/boat.png"} <= set(names)
     greek = epub_file(tmp_path / "collected-pieces.epub", "text/chapter-3.xhtml")
     assert greek.find(f".//{XHTML}section[@id='chapter-3']").get("lang") == "el"
+
+
+def test_a_manifest_binds_web_pages_fetched_like_an_address_on_the_command_line(runner, tmp_path):
+    shutil.copy(SAMPLE, tmp_path / "banned.txt")
+    routes = {"/news/a.html": html_page(), "/news/images/lamp.png": (200, {"Content-Type": "image/png"}, png())}
+    with site(routes) as base:
+        (tmp_path / "BOOK.yaml").write_text(f"title: Found\narticles:\n  - banned.txt\n  - {base}/news/a.html\n",
+                                            encoding="utf-8")
+        refused = runner.invoke(main, ["book", str(tmp_path / "BOOK.yaml"), "-f", "epub", "-o", str(tmp_path / "no")])
+        assert refused.exit_code == 1 and "--allow-host 127.0.0.1" in refused.output, refused.output
+        result = runner.invoke(main, ["book", str(tmp_path / "BOOK.yaml"), "-f", "epub", "-f", "pdf",
+                                      "--allow-host", "127.0.0.1", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "no").exists()
+    book = zipfile.ZipFile(tmp_path / "out" / "book.epub")
+    chapter = book.read("EPUB/text/chapter-2.xhtml").decode()
+    assert f"{base}/news/a.html" in chapter and "A lamp on the quay" in chapter  # its source, its image's alt
+    assert any(name.startswith("EPUB/text/c2/") and name.endswith(".png") for name in book.namelist())
+    epub = tmp_path / "out" / "book.epub"
+    assert epubcheck_reports([epub])[epub] == []
+    assert f"{base}/news/a.html" in pdftotext(tmp_path / "out" / "book.pdf")
+
+
+def test_export_book_binds_files_and_web_addresses_in_order(runner, tmp_path):
+    shutil.copy(SAMPLE, tmp_path / "banned.txt")
+    with site({"/a.html": html_page(), "/images/lamp.png": (200, {"Content-Type": "image/png"}, png())}) as base:
+        result = runner.invoke(main, ["export", f"{base}/a.html", str(tmp_path / "banned.txt"), "--book", "Two",
+                                      "--allow-host", "127.0.0.1", "-f", "epub", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    nav = zipfile.ZipFile(tmp_path / "out" / "two.epub").read("EPUB/text/nav.xhtml").decode()
+    assert nav.index("1.") < nav.index("2.") and "28 Banned Photos" in nav.split("2.", 1)[1]
+
+
+def test_a_library_book_lists_only_the_librarys_articles(tmp_path):
+    shutil.copy(SAMPLE, tmp_path / "banned.txt")
+    (tmp_path / "BOOK.yaml").write_text("title: A\narticles:\n  - banned.txt\n  - http://127.0.0.2/a.html\n",
+                                        encoding="utf-8")
+    with pytest.raises(ContentError, match="line 4: 'http://127.0.0.2/a.html' is a web address; a book of the "
+                                           "library binds the library's articles"):
+        read_book(tmp_path / "BOOK.yaml", within=tmp_path)
