@@ -7,11 +7,11 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.metadata import entry_points
 from typing import Any
 
 from ..articles import Article
 from .base import Edition, Exporter, ExportOptions, Option, OptionError, UnknownFormat
+from .entry_points import entry_points
 from .isolation import ExportLimits, run_isolated
 
 ENTRY_POINT_GROUP = "pressroom.exporters"

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import importlib.util
+import json
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..locations import PACKAGE_DIR
+from .user_cache import cached_bytes
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -24,26 +28,29 @@ SAME_WORDS = {"no": "nb", "nn": "nb", "iw": "he"}
 
 @dataclass(frozen=True)
 class Words:
-    """One language's catalogue: `say(key, **values)` fills a phrase; dates and lists follow the locale."""
+    """One language's catalogue: `say(key, **values)` fills a phrase; dates and lists follow the locale
+    of `tag` (its region too: en-GB "21 June 2023", en-US "June 21, 2023")."""
 
     language: str  # the catalogue's own tag ("en", "nb"...)
-    locale: Locale
+    tag: str  # the article's BCP 47 tag
     phrases: Mapping[str, str]
+
+    @property
+    def locale(self) -> Locale:
+        return _locale(self.tag, self.language)
 
     def say(self, key: str, **values: object) -> str:
         return self.phrases[key].format(**values)
 
     def date(self, date: datetime.date) -> str:
         """A date as the language writes it in running text ("21 June 2023", "21. Juni 2023")."""
-        from babel.dates import format_date  # reads the zone database: only for editions that print a date
-
-        return format_date(date, format="long", locale=self.locale)
+        return _formatted("date", self.tag, self.language, date.isoformat())
 
     def names(self, names: Sequence[str]) -> str:
         """Names joined as the language joins them ("A, B and C", "A, B et C")."""
-        from babel.lists import format_list
-
-        return format_list(list(names), locale=self.locale)
+        if len(names) < 2:  # babel's answer too, without its data
+            return names[0] if names else ""
+        return _formatted("names", self.tag, self.language, tuple(names))
 
     def by(self, names: Sequence[str]) -> str:
         """A byline: the authors' names after the language's "By" (some say it differently for several)."""
@@ -66,9 +73,45 @@ def words_for(language_tag: str) -> Words:
     if not table.is_file():
         primary, table = FALLBACK, CATALOGUE_DIR / f"{FALLBACK}.toml"
     phrases = tomllib.loads(table.read_text(encoding="utf-8"))
-    return Words(primary, _locale(language_tag, primary), phrases)
+    return Words(primary, language_tag, phrases)
 
 
+@lru_cache(maxsize=256)
+def _formatted(kind: str, tag: str, language: str, value: str | tuple[str, ...]) -> str:
+    """A date (ISO) or a list of names as Babel writes it for the locale, kept in the user's cache:
+    Babel's locale data (and, with it, its date module) takes tens of milliseconds to load in each process."""
+    key = repr((kind, tag, language, value))
+
+    def make() -> bytes:
+        locale = _locale(tag, language)
+        if kind == "date":
+            from babel.dates import format_date
+
+            text = format_date(datetime.date.fromisoformat(value), format="long", locale=locale)
+        else:
+            from babel.lists import format_list
+
+            text = format_list(list(value), locale=locale)
+        return json.dumps({"for": key, "text": text}, ensure_ascii=False).encode()
+
+    try:
+        kept = json.loads(cached_bytes("words", [key], _babel_code(), make))
+        if kept["for"] == key and isinstance(kept["text"], str):
+            return kept["text"]
+    except (ValueError, KeyError, TypeError):
+        pass
+    return json.loads(make())["text"]  # a damaged cache file: Babel answers
+
+
+@lru_cache(maxsize=1)
+def _babel_code() -> tuple[Path, ...]:
+    """The files whose content keys cached words: Babel's (its version is in __init__) and this module."""
+    spec = importlib.util.find_spec("babel")
+    package = Path(spec.origin).parent
+    return (*(package / name for name in ("__init__.py", "core.py", "dates.py", "lists.py")), Path(__file__))
+
+
+@lru_cache(maxsize=64)
 def _locale(language_tag: str, fallback: str) -> Locale:
     from babel import Locale, UnknownLocaleError
 

@@ -173,5 +173,23 @@ def test_a_plain_text_epub_loads_no_layout_engine_markdown_parser_yaml_or_web_im
                                 env=environment, check=True)
     imported = set(re.findall(r"^import time:.*\| +([\w.]+)$", result.stderr, re.MULTILINE))
     assert "ebooklib.epub" in imported and "jinja2" in imported  # the engines it does use
-    assert not imported & {"weasyprint", "PIL", "PIL.Image", "markdown_it", "yaml", "babel.dates", "http.client",
-                           "pressroom.articles.library", "pressroom.articles.page_import"}
+    assert not imported & {"weasyprint", "PIL", "PIL.Image", "markdown_it", "yaml", "babel", "http.client",
+                           "importlib.metadata", "pressroom.articles.library", "pressroom.articles.page_import"}
+
+
+def test_a_second_run_takes_dates_and_lists_of_names_from_the_cache_without_loading_babel(tmp_path):
+    article = tmp_path / "deux-auteurs.md"
+    article.write_text("---\ntitle: Deux auteurs\nauthor: [Anne Dupont, Bruno Martin, Claire Petit]\n"
+                       "date: 2023-06-21\nlang: fr\n---\n\nUn paragraphe.\n", encoding="utf-8")
+    environment = {**os.environ, "PRESSROOM_CACHE_DIR": str(tmp_path / "cache")}
+    loaded, texts = [], []
+    for folder in ("first", "second"):
+        result = subprocess.run([sys.executable, "-P", "-X", "importtime", PRESSROOM, "export", str(article), "-f",
+                                 "epub", "-o", str(tmp_path / folder)], capture_output=True, text=True,
+                                env=environment, check=True)
+        loaded.append(bool(re.search(r"\| +babel$", result.stderr, re.MULTILINE)))
+        with zipfile.ZipFile(tmp_path / folder / "deux-auteurs.epub") as book:
+            texts.append("".join(book.read(name).decode() for name in book.namelist() if name.endswith(".xhtml")))
+    assert loaded == [True, False]
+    assert texts[0] == texts[1]
+    assert "Anne Dupont, Bruno Martin et Claire Petit" in texts[1] and "21 juin 2023" in texts[1]

@@ -64,6 +64,41 @@ def test_dates_and_names_are_written_as_the_language_writes_them(language, date,
     assert words.names(re.split(r", | и | και | und |、", names)) == names
 
 
+@pytest.mark.parametrize("tag", ["en", "en-GB", "fr-CA", "de", "ru", "ar", "ja", "nb", "zz"])
+def test_cached_dates_and_lists_are_babels_own_from_a_cold_and_a_warm_cache(tag, tmp_path, monkeypatch):
+    from babel.dates import format_date
+    from babel.lists import format_list
+
+    import pressroom.exporters.words as words_module
+
+    monkeypatch.setenv("PRESSROOM_CACHE_DIR", str(tmp_path / "cache"))
+    day, names = datetime.date(2024, 2, 29), ["Ada", "Bo", "Cy"]
+    locale = words_module._locale(tag, words_for(tag).language)
+    expected = (format_date(day, format="long", locale=locale), format_list(names, locale=locale),
+                format_list(names[:2], locale=locale))
+    for _ in ("cold", "warm"):
+        words_module._formatted.cache_clear()
+        assert (words_for(tag).date(day), words_for(tag).names(names), words_for(tag).names(names[:2])) == expected
+    assert len(list((tmp_path / "cache").glob("words/*/*"))) == 3
+    assert words_for(tag).names(["Ada"]) == "Ada" and words_for(tag).names([]) == ""
+
+
+def test_a_damaged_cache_file_of_words_is_left_for_babel_to_answer(tmp_path, monkeypatch):
+    import pressroom.exporters.words as words_module
+
+    monkeypatch.setenv("PRESSROOM_CACHE_DIR", str(tmp_path / "cache"))
+    words_module._formatted.cache_clear()
+    expected = words_for("fr").names(["Anne", "Bruno"])
+    for path in (tmp_path / "cache").glob("words/*/*"):
+        path.write_text('{"for": "another list", "text": "Mallory"}', encoding="utf-8")
+    words_module._formatted.cache_clear()
+    assert words_for("fr").names(["Anne", "Bruno"]) == expected == "Anne et Bruno"
+    for path in (tmp_path / "cache").glob("words/*/*"):
+        path.write_bytes(b"\xff\x00")
+    words_module._formatted.cache_clear()
+    assert words_for("fr").names(["Anne", "Bruno"]) == expected
+
+
 def test_a_byline_says_by_in_the_language_and_number_of_authors():
     assert words_for("en").by(["Ada"]) == "By Ada"
     assert words_for("ru").by(["Анна"]) == "Автор: Анна"
