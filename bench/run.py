@@ -31,6 +31,8 @@ HANDBOOK = Path("/usr/share/doc/debian-handbook/html/en-US")
 SAMPLE = ROOT / "content" / "28-banned-photos-smuggled-out-of-north-korea.txt"
 VENV_BIN = ROOT / ".venv" / "bin"
 CHAPTERS = 200
+# The edition's features weasyprint_alone.py can leave out (see there).
+FEATURES = ("tags", "front-and-back-matter", "hyphenation", "justification")
 BOOK_WORDS = 86_000
 
 
@@ -66,21 +68,21 @@ def main() -> None:
             ["pandoc", str(SAMPLE), "-f", "markdown", "-o", str(out / "p.epub"), "--metadata", "title=Sample"])
     compare("sample -> PDF (cold CLI; ours tagged, cover, TOC)",
             ["pressroom", "export", str(SAMPLE), "-f", "pdf", "-o", str(out)],
-            ["pandoc", str(SAMPLE), "-f", "markdown", "-o", str(out / "p.pdf"), "--pdf-engine=weasyprint",
-             "--metadata", "title=Sample"], target=1.0)
+            pandoc_pdf(SAMPLE, out / "p.pdf"), target=1.0)
     compare(f"{CHAPTERS}-chapter book -> EPUB",
             ["pressroom", "export", str(book), "-f", "epub", "--no-page-list", "-o", str(out)],
             ["pandoc", str(book), "-o", str(out / "b.epub")], runs=max(3, args.runs // 2), target=1.0)
     compare(f"{CHAPTERS}-chapter book -> PDF",
             ["pressroom", "export", str(book), "-f", "pdf", "-o", str(out)],
-            ["pandoc", str(book), "-o", str(out / "b.pdf"), "--pdf-engine=weasyprint"],
-            runs=max(3, args.runs // 2), target=1.0)
+            pandoc_pdf(book, out / "b.pdf"), runs=max(3, args.runs // 2), target=1.0)
     for name, article, runs in (("sample", SAMPLE, args.runs), ("book", book, max(3, args.runs // 2))):
         compare(f"{name} -> PDF: Pressroom vs WeasyPrint alone on Pressroom's own HTML and CSS (what Pressroom adds)",
                 ["pressroom", "export", str(article), "-f", "pdf", "-o", str(out)],
                 [str(VENV_BIN / "python"), "-P", str(BENCH / "weasyprint_alone.py"), str(sources / name),
                  str(out / f"alone-{name}.pdf")], runs=runs)
     same_html = rows[-1]
+    for name, runs in (("sample", args.runs), ("book", max(3, args.runs // 2))):
+        feature_rows(rows, name, SAMPLE if name == "sample" else book, sources / name, out, runs, env)
     rows.append(("book -> PDF, peak memory: WeasyPrint alone on Pressroom's own HTML and CSS", same_html[1],
                  same_html[2], same_html[3], same_html[4], 1.2))
     for name, flags in (("PDF", ["-f", "pdf"]), ("EPUB", ["-f", "epub", "--no-page-list"])):
@@ -108,6 +110,33 @@ def main() -> None:
     server = measure_server(env)
     print_table(rows, server, args.runs)
     shutil.rmtree(work, ignore_errors=True)
+
+
+def feature_rows(rows: list, name: str, article: Path, source: Path, out: Path, runs: int, env: dict) -> None:
+    """WeasyPrint alone on Pressroom's source with each of the edition's features left out in turn, against
+    the whole source; then with all of them left out, against pandoc + WeasyPrint (pandoc's HTML has none)."""
+    def alone(*without: str) -> list[str]:
+        flags = [flag for feature in without for flag in ("--without", feature)]
+        return [str(VENV_BIN / "python"), "-P", str(BENCH / "weasyprint_alone.py"), str(source),
+                str(out / f"features-{name}.pdf"), *flags]
+
+    whole, peak_whole = measure(alone(), runs, env)
+    for feature in FEATURES:
+        times, peak = measure(alone(feature), runs, env)
+        rows.append((f"{name} -> PDF, WeasyPrint alone on Pressroom's source without {feature} "
+                     "(vs with every feature)", times, whole, peak, peak_whole, None))
+    times, peak = measure(alone(*FEATURES), runs, env)
+    pandoc, peak_pandoc = measure(pandoc_pdf(article, out / f"features-pandoc-{name}.pdf"), runs, env)
+    rows.append((f"{name} -> PDF, WeasyPrint alone on Pressroom's source without any of them, vs pandoc + "
+                 "WeasyPrint", times, pandoc, peak, peak_pandoc, None))
+
+
+def pandoc_pdf(article: Path, output: Path) -> list[str]:
+    """pandoc's PDF by WeasyPrint; the sample (plain text) is read as Markdown with a title given."""
+    if article == SAMPLE:
+        return ["pandoc", str(article), "-f", "markdown", "-o", str(output), "--pdf-engine=weasyprint",
+                "--metadata", "title=Sample"]
+    return ["pandoc", str(article), "-o", str(output), "--pdf-engine=weasyprint"]
 
 
 def run(command: list[str], env: dict) -> tuple[float, int]:
