@@ -1,5 +1,6 @@
 """Export workers of a long-running process (the web server): one is started ahead and rehearsed,
-the next export uses it, and a standby that died is replaced without the export noticing."""
+the next export uses it, and a standby that died is replaced without the export noticing; a forked
+worker's collections skip what it inherited."""
 
 from __future__ import annotations
 
@@ -47,3 +48,17 @@ def test_a_standby_that_died_is_replaced_without_a_failed_export(sample):
 def test_a_command_line_export_leaves_no_worker_behind(sample):
     export_set(sample, ["html"], {}, ExportLimits(start_method="fork"))
     assert "fork" not in isolation._STANDBY
+
+
+def frozen_objects(article) -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_a_forked_worker_leaves_what_it_inherits_to_the_permanent_generation_and_the_parent_keeps_its_own(sample):
+    import gc
+
+    inherited = isolation.run_isolated(frozen_objects, sample, "count", ExportLimits(start_method="fork"))
+    assert inherited > 10_000  # its collections skip these (every module the parent loaded)
+    assert gc.get_freeze_count() == 0  # the parent still collects its own
