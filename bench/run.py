@@ -32,7 +32,7 @@ SAMPLE = ROOT / "content" / "28-banned-photos-smuggled-out-of-north-korea.txt"
 VENV_BIN = ROOT / ".venv" / "bin"
 CHAPTERS = 200
 # The edition's features weasyprint_alone.py can leave out (see there).
-FEATURES = ("tags", "front-and-back-matter", "hyphenation", "justification")
+FEATURES = ("tags", "front-and-back-matter", "contents-page-numbers", "hyphenation", "justification")
 BOOK_WORDS = 86_000
 
 

@@ -21,6 +21,7 @@ from weasyprint.text.fonts import FontConfiguration
 SWITCHED_OFF_BY_CSS = {
     "hyphenation": "* { hyphens: manual !important; }",
     "justification": ".section p { text-align: start !important; }",
+    "contents-page-numbers": ".toc a::after { content: none !important; }",
 }
 FEATURES = ("tags", "front-and-back-matter", *SWITCHED_OFF_BY_CSS)
 FRONT_AND_BACK_MATTER = ("cover", "title-page", "toc", "back-matter")
