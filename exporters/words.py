@@ -35,10 +35,6 @@ class Words:
     tag: str  # the article's BCP 47 tag
     phrases: Mapping[str, str]
 
-    @property
-    def locale(self) -> Locale:
-        return _locale(self.tag, self.language)
-
     def say(self, key: str, **values: object) -> str:
         return self.phrases[key].format(**values)
 
