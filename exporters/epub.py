@@ -7,11 +7,14 @@ import io
 import zipfile
 from collections.abc import Mapping
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..articles import Article, Book
+from ..articles import Article
 from .base import Edition, Exporter, Finding, Option
 from .pagination import PageList
+
+if TYPE_CHECKING:
+    from ..articles import Book
 
 
 class EpubExporter(Exporter):

@@ -7,12 +7,11 @@ import io
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ebooklib import epub
 
-from ..articles import Article, Book, Section
-from ..articles import Chapter as BookChapter
+from ..articles import Article, Section
 from .base import Edition, EditionFile, ExportFailed, View
 from .editions import cover_alt_text, edition_identifier
 from .page_breaks import insert_page_breaks
@@ -22,6 +21,10 @@ from .typefaces import faces_for, writing_direction
 from .user_cache import cached_bytes, package_file
 from .words import words_for
 from .xhtml import links_to_files
+
+if TYPE_CHECKING:
+    from ..articles import Book
+    from ..articles import Chapter as BookChapter
 
 XHTML = "application/xhtml+xml"
 

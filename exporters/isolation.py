@@ -6,10 +6,14 @@ from __future__ import annotations
 import faulthandler
 import gc
 import logging
-import multiprocessing
 import os
+import pickle
 import resource
+import select
+import signal
+import sys
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field
 
@@ -42,19 +46,22 @@ def run_isolated(work: Callable[..., Any], article: Article, label: str, limits:
     started ahead, which has run `rehearsal` (a small export) while it waited: the next export
     neither waits for a worker to start nor pays for first touching what it inherited.
     """
-    context = _context(limits.start_method)
     job = (work, article, label, limits.memory_bytes, args)
-    worker = _standby_worker(limits.start_method)
-    if worker is not None:
-        try:
-            worker.jobs.send(job)
-        except OSError:  # it died while it waited
-            worker.stop()
-            worker = None
-    if worker is None:
-        worker = _Worker.start(context, job=job)
-    if limits.start_method == "forkserver":
-        _keep_standby(context, limits.start_method, rehearsal)
+    if limits.start_method == "fork":
+        worker = _Worker.fork(job)
+    else:
+        context = _context(limits.start_method)
+        worker = _standby_worker(limits.start_method)
+        if worker is not None:
+            try:
+                worker.jobs.send(job)
+            except OSError:  # it died while it waited
+                worker.stop()
+                worker = None
+        if worker is None:
+            worker = _Worker.start(context, job=job)
+        if limits.start_method == "forkserver":
+            _keep_standby(context, limits.start_method, rehearsal)
     try:
         if not worker.results.poll(limits.seconds):
             raise ExportFailed(article, label, f"it took longer than {limits.seconds:g} seconds", transient=True)
@@ -79,24 +86,49 @@ class _Worker:
 
     @classmethod
     def start(cls, context, rehearsal: Callable[[], None] | None = None, job: tuple | None = None) -> _Worker:
+        """A worker started by a multiprocessing context (a forkserver's)."""
         jobs_receiver, jobs = context.Pipe(duplex=False) if job is None else (None, None)
         results, results_sender = context.Pipe(duplex=False)
         process = context.Process(target=_serve_one, args=(jobs_receiver, results_sender, rehearsal, job),
                                   daemon=True)
-        if context.get_start_method() == "fork":
-            # A forked worker's collections then skip every object it inherits: walking them (and so
-            # copying their pages) cost a small PDF's writing 30-40 ms. The parent takes them back at once.
-            gc.freeze()
-            try:
-                process.start()
-            finally:
-                gc.unfreeze()
-        else:
-            process.start()
+        process.start()
         if jobs_receiver is not None:
             jobs_receiver.close()
         results_sender.close()
         return cls(process, jobs, results)
+
+    @classmethod
+    def fork(cls, job: tuple) -> _Worker:
+        """A worker forked from this single-threaded process for `job`, with nothing but a pipe:
+        multiprocessing would cost a cold command about 10 ms of imports."""
+        answers, answer_sender = os.pipe()
+        for stream in (sys.stdout, sys.stderr):  # what is buffered is the parent's to write, once
+            if stream is not None:
+                stream.flush()
+        # A forked worker's collections then skip every object it inherits: walking them (and so
+        # copying their pages) cost a small PDF's writing 30-40 ms. The parent takes them back at once.
+        gc.freeze()
+        try:
+            pid = os.fork()
+        except BaseException:
+            gc.unfreeze()
+            os.close(answers)
+            os.close(answer_sender)
+            raise
+        if pid == 0:
+            status = 1
+            try:
+                os.close(answers)
+                _work(_AnswerSender(answer_sender), *job)
+                status = 0
+            finally:
+                for stream in (sys.stdout, sys.stderr):
+                    if stream is not None:
+                        stream.flush()
+                os._exit(status)
+        gc.unfreeze()
+        os.close(answer_sender)
+        return cls(_ForkedProcess(pid), None, _AnswerReceiver(answers))
 
     def stop(self) -> None:
         if self.jobs is not None:
@@ -105,6 +137,85 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
+
+
+class _ForkedProcess:
+    """A worker made by `os.fork`: as much of `multiprocessing.Process` as `run_isolated` uses."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.exitcode: int | None = None  # minus the signal's number when a signal stopped it
+
+    def is_alive(self) -> bool:
+        self._reap(wait=False)
+        return self.exitcode is None
+
+    def kill(self) -> None:
+        if self.exitcode is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def join(self, timeout: float | None = None) -> None:
+        if timeout is None:
+            self._reap(wait=True)
+            return
+        deadline = time.monotonic() + timeout
+        while not self._reap(wait=False) and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def _reap(self, wait: bool) -> bool:
+        """Whether it has ended (collecting its exit status once)."""
+        if self.exitcode is None:
+            pid, status = os.waitpid(self.pid, 0 if wait else os.WNOHANG)
+            if pid:
+                self.exitcode = os.waitstatus_to_exitcode(status)
+        return self.exitcode is not None
+
+
+class _AnswerSender:
+    """The forked worker's end of its answer pipe: one pickled answer, then end of file."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def send(self, answer: Any) -> None:
+        data = memoryview(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+        while data:
+            data = data[os.write(self.fd, data):]
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+class _AnswerReceiver:
+    """The parent's end: `poll` waits for the answer to begin, `recv` reads it to the end of file
+    (EOFError when the worker ended without a whole answer)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def poll(self, timeout: float) -> bool:
+        waiting = select.poll()  # not select.select, which fails on descriptors past 1023
+        waiting.register(self.fd, select.POLLIN)
+        return bool(waiting.poll(timeout * 1000))
+
+    def recv(self) -> Any:
+        chunks = []
+        while chunk := os.read(self.fd, 1 << 20):
+            chunks.append(chunk)
+        try:
+            return pickle.loads(b"".join(chunks))
+        except Exception:  # nothing, or a part: it was stopped while it answered
+            raise EOFError from None
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
 
 _STANDBY: dict[str, _Worker] = {}
@@ -148,6 +259,8 @@ def _serve_one(jobs, results, rehearsal: Callable[[], None] | None, job: tuple |
 @lru_cache(maxsize=None)
 def _context(start_method: str):
     """The multiprocessing context for export workers; a forkserver starts with the engines loaded."""
+    import multiprocessing
+
     context = multiprocessing.get_context(start_method)
     if start_method == "forkserver":
         context.set_forkserver_preload(["pressroom.exporters.preload"])

@@ -165,7 +165,7 @@ def test_a_second_run_takes_the_drawn_cover_from_the_cache_without_loading_pillo
     assert list((tmp_path / "cache").glob("covers/*/*")) and list((tmp_path / "cache").glob("templates/*"))
 
 
-def test_a_plain_text_epub_loads_no_layout_engine_markdown_parser_yaml_or_web_importer(tmp_path):
+def test_a_plain_text_epub_loads_only_what_it_uses(tmp_path):
     environment = {**os.environ, "PRESSROOM_CACHE_DIR": str(tmp_path / "cache")}
     for folder in ("first", "second"):  # the second run finds the drawn cover in the cache
         result = subprocess.run([sys.executable, "-P", "-X", "importtime", PRESSROOM, "export", str(SAMPLE), "-f",
@@ -174,7 +174,8 @@ def test_a_plain_text_epub_loads_no_layout_engine_markdown_parser_yaml_or_web_im
     imported = set(re.findall(r"^import time:.*\| +([\w.]+)$", result.stderr, re.MULTILINE))
     assert "ebooklib.epub" in imported and "jinja2" in imported  # the engines it does use
     assert not imported & {"weasyprint", "PIL", "PIL.Image", "markdown_it", "yaml", "babel", "http.client",
-                           "importlib.metadata", "pressroom.articles.library", "pressroom.articles.page_import"}
+                           "importlib.metadata", "multiprocessing", "pressroom.articles.library",
+                           "pressroom.articles.page_import", "pressroom.articles.book"}
 
 
 def test_a_second_run_takes_dates_and_lists_of_names_from_the_cache_without_loading_babel(tmp_path):

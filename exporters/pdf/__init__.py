@@ -7,16 +7,19 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from pathlib import Path
 
-from ...articles import Article, Book
+from ...articles import Article
 from ..base import Edition, EditionFile, ExportFailed, Exporter, Finding, Option, View
 from ..editions import cover_alt_text
 from ..pagination import PageList
 from ..rendering import TEMPLATES_DIR, read_template_file, render
 from ..typefaces import faces_for, missing_characters_warning
 from ..xhtml import image_addresses
+
+if TYPE_CHECKING:
+    from ...articles import Book
 
 
 @dataclass(frozen=True)
