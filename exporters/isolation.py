@@ -1,5 +1,10 @@
 """Exports run in a worker process with a wall-clock and a memory limit, so that a pathological
-article is stopped with a clear error while the caller (a CLI run, a web server) carries on."""
+article is stopped with a clear error while the caller (a CLI run, a web server) carries on.
+
+A command forks one worker per export. A server keeps workers between exports: a worker makes one
+export after another while they succeed and it stays near its first size, so that later exports
+find WeasyPrint's, Pango's and cffi's caches filled (a fresh worker's first PDF spends 50-100 ms
+filling them), and one is started ahead, and rehearsed, when none is waiting."""
 
 from __future__ import annotations
 
@@ -30,47 +35,53 @@ LOGGER = logging.getLogger("pressroom")
 @dataclass(frozen=True)
 class ExportLimits:
     """How long and how much memory one export may take; `start_method` is how workers start:
-    "fork" for single-threaded callers (the CLI), "forkserver" for threaded servers."""
+    "fork" for single-threaded callers (the CLI), "forkserver" for threaded servers, whose workers
+    make at most `exports_per_worker` exports, and none after one that left the worker
+    `worker_growth_bytes` larger than when it became ready (so that a later export has nearly the
+    headroom of a fresh one)."""
 
     seconds: float = field(default_factory=lambda: float(os.environ.get("PRESSROOM_EXPORT_SECONDS", 120)))
     memory_bytes: int = field(
         default_factory=lambda: int(os.environ.get("PRESSROOM_EXPORT_MEMORY_MB", 3072)) * 1024 * 1024)
     start_method: str = "fork"
+    exports_per_worker: int = 50
+    worker_growth_bytes: int = 256 * 1024 * 1024
+
+
+IDLE_WORKERS = 2  # a server's workers waiting for an export: as many as it makes editions at once
 
 
 def run_isolated(work: Callable[..., Any], article: Article, label: str, limits: ExportLimits, *args: Any,
                  rehearsal: Callable[[], None] | None = None) -> Any:
     """`work(article, *args)` in a worker process within `limits`; its result, or ExportFailed.
 
-    `label` names the work in messages ("PDF", "PDF and EPUB"). A forkserver keeps one worker
-    started ahead, which has run `rehearsal` (a small export) while it waited: the next export
-    neither waits for a worker to start nor pays for first touching what it inherited.
+    `label` names the work in messages ("PDF", "PDF and EPUB"). With a forkserver the export goes
+    to a waiting worker when there is one, and the worker waits for the next export afterwards if
+    it may; when none is left waiting, one is started ahead and runs `rehearsal` (a small export),
+    so that the next export neither waits for a worker to start nor pays for first touching what
+    it inherited.
     """
-    job = (work, article, label, limits.memory_bytes, args)
+    job = (work, article, label, limits, args)
     if limits.start_method == "fork":
         worker = _Worker.fork(job)
     else:
         context = _context(limits.start_method)
-        worker = _standby_worker(limits.start_method)
-        if worker is not None:
-            try:
-                worker.jobs.send(job)
-            except OSError:  # it died while it waited
-                worker.stop()
-                worker = None
+        worker = _idle_worker(limits.start_method, job)
         if worker is None:
             worker = _Worker.start(context, job=job)
         if limits.start_method == "forkserver":
-            _keep_standby(context, limits.start_method, rehearsal)
+            _keep_one_waiting(context, limits.start_method, rehearsal)
+    again = False
     try:
         if not worker.results.poll(limits.seconds):
             raise ExportFailed(article, label, f"it took longer than {limits.seconds:g} seconds", transient=True)
         try:
-            outcome, payload = worker.results.recv()
+            outcome, payload, again = worker.results.recv()
         except EOFError:
             raise ExportFailed(article, label, _death_reason(worker.process), transient=True) from None
     finally:
-        worker.stop()
+        if not (again and _wait_again(worker, limits.start_method)):
+            worker.stop()
     if outcome == "failed":
         raise ExportFailed.because(payload)
     return payload
@@ -86,14 +97,13 @@ class _Worker:
 
     @classmethod
     def start(cls, context, rehearsal: Callable[[], None] | None = None, job: tuple | None = None) -> _Worker:
-        """A worker started by a multiprocessing context (a forkserver's)."""
-        jobs_receiver, jobs = context.Pipe(duplex=False) if job is None else (None, None)
+        """A server's worker, started by a multiprocessing context (a forkserver's) with its first
+        job or, ahead of one, with `rehearsal`."""
+        jobs_receiver, jobs = context.Pipe(duplex=False)
         results, results_sender = context.Pipe(duplex=False)
-        process = context.Process(target=_serve_one, args=(jobs_receiver, results_sender, rehearsal, job),
-                                  daemon=True)
+        process = context.Process(target=_serve, args=(jobs_receiver, results_sender, rehearsal, job), daemon=True)
         process.start()
-        if jobs_receiver is not None:
-            jobs_receiver.close()
+        jobs_receiver.close()
         results_sender.close()
         return cls(process, jobs, results)
 
@@ -119,7 +129,9 @@ class _Worker:
             status = 1
             try:
                 os.close(answers)
-                _work(_AnswerSender(answer_sender), *job)
+                sender = _AnswerSender(answer_sender)
+                _send(sender, _answer(*job), False, job)
+                sender.close()
                 status = 0
             finally:
                 for stream in (sys.stdout, sys.stderr):
@@ -218,42 +230,71 @@ class _AnswerReceiver:
             self.fd = -1
 
 
-_STANDBY: dict[str, _Worker] = {}
-_STANDBY_LOCK = threading.Lock()
+_IDLE: dict[str, list[_Worker]] = {}  # waiting for an export, the last to have waited at the end
+_IDLE_LOCK = threading.Lock()
 
 
-def _standby_worker(start_method: str) -> _Worker | None:
-    with _STANDBY_LOCK:
-        worker = _STANDBY.pop(start_method, None)
-    if worker is not None and not worker.process.is_alive():
-        worker.stop()
-        return None
-    return worker
-
-
-def _keep_standby(context, start_method: str, rehearsal: Callable[[], None] | None) -> None:
-    """Start the next export's worker now, while this one works."""
-    with _STANDBY_LOCK:
-        if start_method in _STANDBY:
-            return
-        _STANDBY[start_method] = _Worker.start(context, rehearsal)
-
-
-def _serve_one(jobs, results, rehearsal: Callable[[], None] | None, job: tuple | None) -> None:
-    """A worker: do `job`, or rehearse, then wait for one on `jobs` and do it (a parent that goes
-    away ends it)."""
-    if job is None:
-        if rehearsal is not None:
+def _idle_worker(start_method: str, job: tuple) -> _Worker | None:
+    """A waiting worker, which has taken `job`: the one that worked last, whose caches are warmest."""
+    while True:
+        with _IDLE_LOCK:
+            waiting = _IDLE.get(start_method)
+            worker = waiting.pop() if waiting else None
+        if worker is None:
+            return None
+        if worker.process.is_alive():
             try:
-                rehearsal()
-            except Exception:  # the job meets the same problem and reports it properly
-                LOGGER.debug("the export worker's rehearsal failed", exc_info=True)
+                worker.jobs.send(job)
+                return worker
+            except OSError:
+                pass
+        worker.stop()  # it died while it waited
+
+
+def _keep_one_waiting(context, start_method: str, rehearsal: Callable[[], None] | None) -> None:
+    """When no worker is left waiting, start the next export's now, while this one works."""
+    with _IDLE_LOCK:
+        waiting = _IDLE.setdefault(start_method, [])
+        if not waiting:
+            waiting.append(_Worker.start(context, rehearsal))
+
+
+def _wait_again(worker: _Worker, start_method: str) -> bool:
+    """Keep a worker that may make another export waiting for it, if fewer than IDLE_WORKERS wait."""
+    with _IDLE_LOCK:
+        waiting = _IDLE.setdefault(start_method, [])
+        if len(waiting) >= IDLE_WORKERS:
+            return False
+        waiting.append(worker)
+        return True
+
+
+def _serve(jobs, results, rehearsal: Callable[[], None] | None, job: tuple | None) -> None:
+    """A server's worker: rehearse when started ahead of a job, then make exports as they come on
+    `jobs`, each answered on `results` with whether it will take another. It stops after one that
+    failed, or past the job's limits (`exports_per_worker`, `worker_growth_bytes`); a parent that
+    goes away ends it."""
+    if job is None and rehearsal is not None:
         try:
-            job = jobs.recv()
-        except EOFError:
+            rehearsal()
+        except Exception:  # the job meets the same problem and reports it properly
+            LOGGER.debug("the export worker's rehearsal failed", exc_info=True)
+    ready_size = _address_space()
+    made = 0
+    while True:
+        if job is None:
+            try:
+                job = jobs.recv()
+            except EOFError:
+                return
+        answer = _answer(*job)
+        made += 1
+        limits = job[3]
+        again = (answer[0] == "done" and made < limits.exports_per_worker
+                 and _address_space() < ready_size + limits.worker_growth_bytes)
+        if not _send(results, answer, again, job) or not again:
             return
-        jobs.close()
-    _work(results, *job)
+        job = None
 
 
 @lru_cache(maxsize=None)
@@ -267,12 +308,12 @@ def _context(start_method: str):
     return context
 
 
-def _work(sender, work, article, label, memory_bytes, args) -> None:
-    """The worker: limit memory, run, send ("done", result) or ("failed", message)."""
+def _answer(work, article, label, limits: ExportLimits, args) -> tuple[str, Any]:
+    """In the worker: limit memory, run, and say ("done", result) or ("failed", message)."""
     # Engines in C may crash when memory runs out; the parent reports that, so no dump from here.
     faulthandler.disable()
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+    limit = limits.memory_bytes if hard == resource.RLIM_INFINITY else min(limits.memory_bytes, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     try:
         result = ("done", work(article, *args))
@@ -289,12 +330,28 @@ def _work(sender, work, article, label, memory_bytes, args) -> None:
             LOGGER.error("export of %s as %s failed:\n%s", article.source_path, label, traceback.format_exc())
             reason = f"{label} engine error ({type(error).__name__}: {str(error)[:200]})"
             result = ("failed", str(ExportFailed(article, label, reason)))
+    return result
+
+
+def _send(sender, answer: tuple[str, Any], again: bool, job: tuple) -> bool:
+    """Send `job`'s answer and whether this worker takes another export; False if it had to say
+    instead that the edition is too large to send."""
+    _, article, label, _, _ = job
     try:
-        sender.send(result)
+        sender.send((*answer, again))
+        return True
     except MemoryError:
-        sender.send(("failed", str(ExportFailed(article, label, "the edition is too large"))))
-    finally:
-        sender.close()
+        sender.send(("failed", str(ExportFailed(article, label, "the edition is too large")), False))
+        return False
+
+
+def _address_space() -> int:
+    """This process's address space (VmSize) in bytes, which its memory limit bounds."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def _near_limit(limit: int) -> bool:

@@ -1,11 +1,13 @@
-"""Export workers of a long-running process (the web server): one is started ahead and rehearsed,
-the next export uses it, and a standby that died is replaced without the export noticing. A worker
+"""Export workers of a long-running process (the web server): an export takes a waiting worker (one
+started ahead and rehearsed, or the one that worked last), which waits again unless its export
+failed, it made its number of exports or it grew; one that died waiting is replaced unnoticed. A worker
 forked by a command (os.fork and a pipe): its collections skip what it inherited, its death is
 reported with the reason, a large answer arrives whole, and nothing of it is left behind."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -25,32 +27,85 @@ def sample():
     return read_article(SAMPLE)
 
 
-def standby_pid() -> int:
-    worker = isolation._STANDBY["forkserver"]
-    assert worker.process.is_alive()
-    return worker.process.pid
+@pytest.fixture
+def no_worker_waiting():
+    """Each test starts with no server worker waiting, and leaves none."""
+    def stop_all():
+        for workers in isolation._IDLE.values():
+            while workers:
+                workers.pop().stop()
+    stop_all()
+    yield
+    stop_all()
 
 
-def test_the_next_export_takes_the_worker_started_ahead(sample):
-    export_set(sample, ["html"], {}, SERVER_LIMITS)
-    ahead = standby_pid()
+def waiting_pids() -> list[int]:
+    return [worker.process.pid for worker in isolation._IDLE.get("forkserver", []) if worker.process.is_alive()]
+
+
+def worker_pid(article) -> int:
+    return os.getpid()
+
+
+HELD = []
+
+
+def grow_by_64_mib(article) -> int:
+    HELD.append(bytearray(64 * 1024 * 1024))  # kept: the worker is now larger than when it was ready
+    return os.getpid()
+
+
+def fail(article):
+    raise RuntimeError(f"the engine fell over in {os.getpid()}")
+
+
+def test_an_export_takes_a_waiting_worker_and_the_next_export_the_same_warm_one(sample, no_worker_waiting):
+    first = isolation.run_isolated(worker_pid, sample, "PDF", SERVER_LIMITS)
+    ahead = [pid for pid in waiting_pids() if pid != first]
+    assert first in waiting_pids() and ahead  # it waits again, beside the one started ahead
+    assert isolation.run_isolated(worker_pid, sample, "PDF", SERVER_LIMITS) == first
     edition = export_set(sample, ["pdf"], {"page_size": "a5"}, SERVER_LIMITS)["pdf"]
     assert edition.main.data.startswith(b"%PDF-")
-    assert standby_pid() != ahead  # it was used up, and another one waits
+    assert sorted(waiting_pids()) == sorted([first, *ahead])  # no worker started for these
 
 
-def test_a_standby_that_died_is_replaced_without_a_failed_export(sample):
+def test_a_waiting_worker_that_died_is_replaced_without_a_failed_export(sample, no_worker_waiting):
     export_set(sample, ["html"], {}, SERVER_LIMITS)
-    os.kill(standby_pid(), signal.SIGKILL)
-    isolation._STANDBY["forkserver"].process.join(10)
+    for pid in waiting_pids():
+        os.kill(pid, signal.SIGKILL)
+    for worker in isolation._IDLE["forkserver"]:
+        worker.process.join(10)
     edition = export_set(sample, ["epub"], {}, SERVER_LIMITS)["epub"]
     assert edition.main.data.startswith(b"PK")
-    assert standby_pid()
+    assert waiting_pids()
 
 
-def test_a_command_line_export_leaves_no_worker_behind(sample):
+def test_a_worker_whose_export_failed_makes_no_other(sample, no_worker_waiting):
+    with pytest.raises(ExportFailed) as error:
+        isolation.run_isolated(fail, sample, "PDF", SERVER_LIMITS)
+    failed = int(re.search(r"RuntimeError: the engine fell over in (\d+)", str(error.value)).group(1))
+    assert failed not in waiting_pids()
+    assert isolation.run_isolated(worker_pid, sample, "PDF", SERVER_LIMITS) != failed
+
+
+def test_a_worker_stops_after_its_number_of_exports(sample, no_worker_waiting):
+    limits = ExportLimits(seconds=120, start_method="forkserver", exports_per_worker=2)
+    first = isolation.run_isolated(worker_pid, sample, "PDF", limits)
+    assert isolation.run_isolated(worker_pid, sample, "PDF", limits) == first
+    assert first not in waiting_pids()  # its second export was its last
+    assert isolation.run_isolated(worker_pid, sample, "PDF", limits) != first
+
+
+def test_a_worker_that_grew_makes_no_other_export(sample, no_worker_waiting):
+    limits = ExportLimits(seconds=120, start_method="forkserver", worker_growth_bytes=32 * 1024 * 1024)
+    grown = isolation.run_isolated(grow_by_64_mib, sample, "PDF", limits)
+    assert grown not in waiting_pids()
+    assert isolation.run_isolated(worker_pid, sample, "PDF", limits) != grown
+
+
+def test_a_command_line_export_leaves_no_worker_behind(sample, no_worker_waiting):
     export_set(sample, ["html"], {}, ExportLimits(start_method="fork"))
-    assert "fork" not in isolation._STANDBY
+    assert not isolation._IDLE.get("fork")
 
 
 def frozen_objects(article) -> int:
