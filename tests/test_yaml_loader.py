@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from pressroom.articles import ContentError, Library, read_article_bytes
+from pressroom.articles import yaml_loader
 from pressroom.articles.yaml_loader import MAX_QUOTED_CHARS, YamlLoader
 from pressroom.cli import main
 from conftest import FIXTURES
@@ -91,3 +92,31 @@ def test_messages_never_quote_a_long_raw_value_whole():
 def test_a_long_wrong_date_is_quoted_short(tmp_path):
     with pytest.raises(ContentError, match=r"'date' is '9{77}…', which is not a calendar date"):
         read_article_bytes(tmp_path / "x.md", b"---\ntitle: a\ndate: '" + b"9" * 500 + b"'\n---\nx")
+
+
+@pytest.mark.parametrize("text", [
+    "title: Notes\n\nauthors:\n  - Ada\n  - name: Grace Hopper\n    file_as: Hopper, Grace\ndate: 2024-03-01\n",
+    "title: \"Quoted: with a colon\"\nsubtitle: 'single ''quoted'''\nsubjects: [a, b, \"c, d\"]\nseries_position: 2\n",
+    "title: >\n  folded\n  text\ndescription: |\n  kept\n  lines\nlang: fr-CA\nrights: ~\ncover: \"\"\n",
+    "title: \"caf\\u00e9 \\x41 \\t tab\"\nsubtitle: caf\u00e9 \u65e5\u672c \U0001f600\n# a comment\nlang: ja\n",
+    "title: 1984\ndate: 2024-02-30\n",
+    "title: a\nsubtitle: \"never closed\n\nx\n",
+    "title: a\n  indented: wrongly\n",
+    "title: a\ntitle: twice\n",
+    "title: \"\\ud800\"\n",
+    "title: &a [*a]\n",
+    "- a\n- b\n",
+    "\ttitle: a tab\n",
+    "title: a\ncover: !!python/object/apply:os.system [x]\n",
+])
+def test_libyaml_reads_as_pyyaml_s_own_parser_does(monkeypatch, text):
+    def outcome():
+        try:
+            return load(text)
+        except ContentError as error:
+            return str(error)
+
+    assert yaml_loader._NoAliasLoader is not yaml_loader._PurePythonLoader  # libyaml, as the lock installs it
+    with_libyaml = outcome()
+    monkeypatch.setattr(yaml_loader, "_NoAliasLoader", yaml_loader._PurePythonLoader)
+    assert outcome() == with_libyaml
