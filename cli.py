@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import sys
 from dataclasses import dataclass
@@ -19,6 +21,11 @@ PAGE_THREADS = 2  # server threads that never make an edition
 @click.version_option(package_name="pressroom")
 def main() -> None:
     """Pressroom turns articles into editions people keep: PDF, EPUB, HTML and plug-ins."""
+    # The last step at exit (handlers run last-registered first): the interpreter then lets its
+    # modules go without the collector walking all they hold once more, 20 ms of a short command
+    # spent on memory the system takes back anyway.
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
 
 
 class ExportCommand(click.Command):

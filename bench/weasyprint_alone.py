@@ -9,6 +9,7 @@ Usage: python -P bench/weasyprint_alone.py FOLDER OUTPUT.pdf [--without FEATURE 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 from pathlib import Path
 
@@ -58,3 +59,6 @@ def without_front_and_back_matter(markup: str) -> str:
 
 if __name__ == "__main__":
     main()
+    # As Pressroom's command line does: its interpreter then exits without collecting everything once
+    # more, which is no part of WeasyPrint's work.
+    gc.freeze()
