@@ -89,7 +89,7 @@ def run_isolated(work: Callable[..., Any], article: Article, label: str, limits:
 
 @dataclass
 class _Worker:
-    """A worker process for one job: started with it, or waiting for it on `jobs`; it answers on `results`."""
+    """A worker process, started with its first job or waiting for one on `jobs`; it answers on `results`."""
 
     process: Any
     jobs: Any
