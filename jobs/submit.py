@@ -13,13 +13,18 @@ from typing import Any
 
 import click
 import redis
+from celery import Celery
 
 from ..articles import PressroomError
 from ..articles.readers import read_source
 from .payload import job_payload, result_files
 from .queue import TASK_NAME, QueueUnreachable, check_reachable, queue_app, redacted
+from .tracking import jobs_nowhere
 
 POLL_SECONDS = 0.05
+# How often a batch looks for jobs the queue lost; a job is sent again when two looks in a row miss it,
+# which a job between the broker's list and a worker's hands (milliseconds) never is.
+LOST_JOB_SECONDS = 2.0
 
 
 @dataclass
@@ -40,6 +45,7 @@ def export_on_queue(url: str, sources: Sequence[str], formats: Sequence[str], op
     app = queue_app(url)
     batch = Batch()
     pending: dict[str, str] = {}
+    payloads: dict[str, dict[str, Any]] = {}
     for source in sources:
         try:
             article = read_source(source, allowed_hosts)
@@ -55,8 +61,11 @@ def export_on_queue(url: str, sources: Sequence[str], formats: Sequence[str], op
             continue
         job_id = str(uuid.uuid4())
         pending[job_id] = source
-        app.send_task(TASK_NAME, args=[job_payload(article, formats, options)], task_id=job_id)
+        payloads[job_id] = job_payload(article, formats, options)
+        app.send_task(TASK_NAME, args=[payloads[job_id]], task_id=job_id)
     client = app.backend.client
+    missed: set[str] = set()
+    next_look = time.monotonic() + LOST_JOB_SECONDS
     try:
         with click.progressbar(length=len(pending), label=f"Exporting {len(pending)} articles on the queue",
                                file=sys.stderr) as bar:
@@ -76,6 +85,9 @@ def export_on_queue(url: str, sources: Sequence[str], formats: Sequence[str], op
                     for path in write(output_dir, result_files(outcome)):
                         click.echo(str(path))
                         batch.written.append(path)
+                if pending and time.monotonic() >= next_look:
+                    missed = _send_lost_jobs_again(app, pending, payloads, missed)
+                    next_look = time.monotonic() + LOST_JOB_SECONDS
                 if pending:
                     time.sleep(POLL_SECONDS)
     except (OSError, redis.RedisError) as error:
@@ -92,6 +104,18 @@ class QueueLost(PressroomError):
         done = sorted({str(path) for path in batch.written})
         super().__init__(f"the queue {redacted(url)} was lost ({str(error).splitlines()[0][:200]}); "
                          f"written: {', '.join(done) or 'nothing'}; not exported: {', '.join(batch.unfinished)}")
+
+
+def _send_lost_jobs_again(app: Celery, pending: Mapping[str, str], payloads: Mapping[str, dict[str, Any]],
+                          missed_before: set[str]) -> set[str]:
+    """Send again, under the same id, each pending job the queue has lost (missed now and at the look
+    before), and say so; returns the jobs missed now."""
+    missed = jobs_nowhere(app, pending)
+    for job_id in missed & missed_before:
+        click.echo(f"warning: {pending[job_id]}: the queue lost its job (a worker stopped as it took it); "
+                   "sent again", err=True)
+        app.send_task(TASK_NAME, args=[payloads[job_id]], task_id=job_id)
+    return missed - missed_before
 
 
 def _finished(meta: bytes | None) -> dict[str, Any] | None:

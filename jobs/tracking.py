@@ -1,8 +1,9 @@
-"""A job the web UI handed to the queue, found again by its id: queued (and where), running, done, failed."""
+"""A job handed to the queue, found again by its id: queued (and where), running, done, failed; or lost."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,24 +54,38 @@ def submit_once(app: Celery, job_id: str, payload: dict[str, Any]) -> JobState:
     return job_state(app, job_id) or JobState("queued", ahead=0)
 
 
+def jobs_nowhere(app: Celery, job_ids: Collection[str]) -> set[str]:
+    """Those of `job_ids` the queue has nowhere: not waiting in the broker's list, not held by a worker,
+    without a result record; read in one transaction. kombu's Redis transport pops a message before it
+    records the worker as holding it, so a worker killed in between loses the job."""
+    client = app.backend.client
+    ids = list(job_ids)
+    with client.pipeline(transaction=True) as pipeline:
+        pipeline.lrange(DEFAULT_QUEUE, 0, -1).hvals(UNACKED)
+        pipeline.mget([app.backend.get_key_for_task(job_id) for job_id in ids])
+        waiting, held, records = pipeline.execute()
+    known = {_message_id(message) for message in waiting} | {_message_id(entry, held=True) for entry in held}
+    return {job_id for job_id, record in zip(ids, records, strict=True) if record is None and job_id not in known}
+
+
 def _taken(app: Celery, job_id: str) -> bool:
     """Whether a worker has taken the job and not yet finished it (kombu keeps it in `unacked`)."""
-    for entry in app.backend.client.hvals(UNACKED):
-        try:
-            message, _exchange, _routing_key = json.loads(entry)
-            if message["headers"]["id"] == job_id:
-                return True
-        except (ValueError, KeyError, TypeError):
-            continue
-    return False
+    return any(_message_id(entry, held=True) == job_id for entry in app.backend.client.hvals(UNACKED))
 
 
 def _jobs_ahead(app: Celery, job_id: str) -> int | None:
     """How many jobs wait before this one in the broker's list (workers take from its end), or None."""
     for index, message in enumerate(reversed(app.backend.client.lrange(DEFAULT_QUEUE, 0, -1))):
-        try:
-            if json.loads(message)["headers"]["id"] == job_id:
-                return index
-        except (ValueError, KeyError, TypeError):
-            continue
+        if _message_id(message) == job_id:
+            return index
     return None
+
+
+def _message_id(entry: bytes, held: bool = False) -> str | None:
+    """The job id of a message in the broker's list, or of an `unacked` entry (message, exchange, routing
+    key) when `held`; None for anything else."""
+    try:
+        message = json.loads(entry)
+        return (message[0] if held else message)["headers"]["id"]
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None

@@ -35,6 +35,15 @@ def write_articles(folder: Path, count: int) -> list[Path]:
     return paths
 
 
+def wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def submit(sources, output: Path, url: str, *extra: str) -> subprocess.Popen:
     return subprocess.Popen([PRESSROOM, "export", *map(str, sources), "-f", "pdf", "-f", "epub", "-o", str(output),
                              "--queue", url, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -70,6 +79,29 @@ def test_a_batch_on_two_workers_survives_a_killed_worker(reference, tmp_path):
     assert [path.name for path in written] == sorted(path.name for path in embedded.iterdir())
     for path in written:
         assert path.read_bytes() == (embedded / path.name).read_bytes(), path.name
+
+
+def test_a_job_the_queue_lost_is_sent_again(tmp_path):
+    """kombu's Redis transport pops a message before it records that a worker holds it, so a worker killed
+    in between loses the job; the batch finds it nowhere, twice, and sends it again."""
+    sources = write_articles(tmp_path / "articles", 3)
+    with running_redis(tmp_path) as server:
+        with submit(sources, tmp_path / "out", server.url) as batch, redis.Redis.from_url(server.url) as client:
+            try:
+                assert wait_until(lambda: client.llen("celery") == 3, 60)
+                lost = client.rpop("celery")  # what the BRPOP of a worker killed at once does to the queue
+                assert wait_until(lambda: client.llen("celery") == 3, 30)  # sent again, with no worker yet
+                assert json.loads(client.lindex("celery", 0))["headers"]["id"] == json.loads(lost)["headers"]["id"]
+                with running_workers(server.url, 1, tmp_path):
+                    stdout, stderr = batch.communicate(timeout=120)
+            finally:
+                batch.kill()
+    assert batch.returncode == 0, stderr
+    lines = [line for line in stderr.splitlines() if "the queue lost its job" in line]
+    assert len(lines) == 1 and any(str(source) in lines[0] for source in sources), stderr
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == sorted(
+        f"note-{n:03d}.{ext}" for n in range(3) for ext in ("pdf", "epub"))
+    assert len(stdout.split()) == 6
 
 
 def test_a_poisoned_article_fails_after_its_retries_and_the_rest_complete(tmp_path):
