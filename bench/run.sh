@@ -16,5 +16,5 @@ fi
 # Byte-compiled as pip compiles an installed wheel (an editable checkout is not, and
 # PYTHONDONTWRITEBYTECODE may keep Python from caching it): every cold run then starts as a user's does.
 .venv/bin/python -m compileall -q __init__.py app.py cli.py locations.py articles exporters jobs web >/dev/null
-# -P: bench/ is not put on the import path (bench/queue.py is named like the standard library's queue).
+# -P: the benchmark imports Pressroom as installed, not modules from bench/ by accident.
 exec .venv/bin/python -P bench/run.py "$@"

@@ -2,24 +2,20 @@
 what a trivial job (an exporter that returns a constant) costs end to end.
 
 Runs a real redis-server on a free loopback port and `pressroom worker` processes; the submitter,
-Redis and the workers share this machine's cores. Usage: .venv/bin/python bench/queue.py [--articles N]
+Redis and the workers share this machine's cores. Usage: .venv/bin/python bench/queue_throughput.py [--articles N]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import statistics
+import subprocess
 import sys
-
-# This file is named like the standard library's `queue`: keep its folder off the import path.
-sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or ".") != os.path.dirname(os.path.abspath(__file__))]
-
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-from pathlib import Path  # noqa: E402
+import tempfile
+import time
+import uuid
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
