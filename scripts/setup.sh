@@ -33,7 +33,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 base="$("$python" -c 'import os, sys; print(os.path.realpath(sys.executable))')"
-made_from="$(sed -n 's/^executable = //p' .venv/pyvenv.cfg 2>/dev/null)"
+made_from="$(sed -n 's/^executable = //p' .venv/pyvenv.cfg 2>/dev/null || true)"
 if [ -x .venv/bin/python ] && [ "$made_from" != "$base" ]; then
   echo "Making .venv again on $base (it was made on ${made_from:-another Python})"
   rm -rf .venv
