@@ -22,8 +22,9 @@ from .queue import TASK_NAME, QueueUnreachable, check_reachable, queue_app, reda
 from .tracking import jobs_nowhere
 
 POLL_SECONDS = 0.05
-# How often a batch looks for jobs the queue lost; a job is sent again when two looks in a row miss it,
-# which a job between the broker's list and a worker's hands (milliseconds) never is.
+# A batch that has had no result for this long looks for jobs the queue lost (reading the whole
+# queue, so not while results come); a job two looks in a row miss is sent again, which a job
+# between the broker's list and a worker's hands (milliseconds) never is.
 LOST_JOB_SECONDS = 2.0
 
 
@@ -77,6 +78,8 @@ def export_on_queue(url: str, sources: Sequence[str], formats: Sequence[str], op
                     if outcome is None:
                         continue
                     source = pending.pop(job_id)
+                    del payloads[job_id]
+                    next_look = time.monotonic() + LOST_JOB_SECONDS
                     bar.update(1)
                     if "error" in outcome:
                         click.echo(f"error: {outcome['error']}", err=True)
