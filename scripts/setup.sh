@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-# Debian's own Python 3.11, built with profile-guided and link-time optimisation, when there is one: a
-# python3 put first on the PATH (pyenv's, built without them) starts three times slower and runs
-# 15-20% slower. PRESSROOM_PYTHON chooses another.
+# Debian's own Python 3.11, built with profile-guided and link-time optimisation, when there is one,
+# even if another python3 comes first on the PATH (pyenv's default build has neither: Pressroom's
+# cold commands ran 5-13% slower on it). PRESSROOM_PYTHON chooses another.
 python="${PRESSROOM_PYTHON:-}"
 if [ -z "$python" ]; then
   python=python3
