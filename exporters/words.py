@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import importlib.util
 import json
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,8 +67,26 @@ def words_for(language_tag: str) -> Words:
     table = CATALOGUE_DIR / f"{primary}.toml"
     if not table.is_file():
         primary, table = FALLBACK, CATALOGUE_DIR / f"{FALLBACK}.toml"
-    phrases = tomllib.loads(table.read_text(encoding="utf-8"))
-    return Words(primary, language_tag, phrases)
+    return Words(primary, language_tag, _phrases(table))
+
+
+def _phrases(table: Path) -> dict[str, str]:
+    """A table's phrases, kept in the user's cache as JSON by the table's content: importing tomllib and
+    parsing the table cost every cold command about 3 ms."""
+    text = table.read_text(encoding="utf-8")
+
+    def parse() -> bytes:
+        import tomllib
+
+        return json.dumps(tomllib.loads(text), ensure_ascii=False).encode()
+
+    try:
+        phrases = json.loads(cached_bytes("word-tables", [text], [Path(__file__)], parse))
+        if isinstance(phrases, dict) and all(isinstance(value, str) for value in phrases.values()):
+            return phrases
+    except ValueError:
+        pass
+    return json.loads(parse())  # a damaged cache file: the table answers
 
 
 @lru_cache(maxsize=256)

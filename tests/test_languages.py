@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import re
 import string
 import subprocess
@@ -97,6 +98,25 @@ def test_a_damaged_cache_file_of_words_is_left_for_babel_to_answer(tmp_path, mon
         path.write_bytes(b"\xff\x00")
     words_module._formatted.cache_clear()
     assert words_for("fr").names(["Anne", "Bruno"]) == expected
+
+
+def test_a_words_table_comes_from_the_cache_as_written_and_a_damaged_entry_from_the_table(tmp_path, monkeypatch):
+    import tomllib
+
+    import pressroom.exporters.words as words_module
+
+    monkeypatch.setenv("PRESSROOM_CACHE_DIR", str(tmp_path / "cache"))
+    table = words_module.CATALOGUE_DIR / "de.toml"
+    expected = tomllib.loads(table.read_text(encoding="utf-8"))
+    assert words_module._phrases(table) == expected  # cold: parsed and kept
+    [kept] = (tmp_path / "cache").glob("word-tables/*/*")
+    assert json.loads(kept.read_bytes()) == expected
+    kept.write_text('{"contents": "Mallory"', encoding="utf-8")  # cut short
+    assert words_module._phrases(table) == expected
+    kept.write_text('{"contents": ["Mallory"]}', encoding="utf-8")  # not a table of phrases
+    assert words_module._phrases(table) == expected
+    kept.write_text('{"contents": "Warm"}', encoding="utf-8")  # the cache is what a warm run reads
+    assert words_module._phrases(table) == {"contents": "Warm"}
 
 
 def test_a_byline_says_by_in_the_language_and_number_of_authors():
