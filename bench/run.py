@@ -115,6 +115,9 @@ def main() -> None:
                  batch_ours, batch_pandoc, peak_batch, peak_pandoc, 0.2))
     server = measure_server(env)
     print_table(rows, server, args.runs)
+    print("\nbook -> PDF, what WeasyPrint does for Pressroom and alone on the same source (bench/weasyprint_calls.py):")
+    subprocess.run([str(VENV_BIN / "python"), "-P", str(BENCH / "weasyprint_calls.py"), str(book), str(sources / "book")],
+                   check=True, env=env)
     shutil.rmtree(work, ignore_errors=True)
 
 
