@@ -42,8 +42,11 @@ fi
 stamp=".venv/.pressroom-installed"
 wanted="$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-  .venv/bin/python -m pip install --quiet --require-hashes -r requirements.lock
+  # --no-deps: the lock names every package, and Debian's pip 23.0 otherwise resolves a dependency
+  # asked for with extras (justext's lxml[html_clean]) to the index's newest release, not the locked one.
+  .venv/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
   .venv/bin/python -m pip install --quiet --no-deps -e .
+  .venv/bin/python -m pip check >/dev/null  # the lock is whole: every requirement met
   echo "$wanted" > "$stamp"
 fi
 

@@ -11,7 +11,7 @@ trap 'rm -rf "$work"' EXIT
 
 .venv/bin/python -m pip wheel --quiet --no-deps -w "$work/dist" .
 .venv/bin/python -m venv "$work/venv"  # on the same Python as .venv (setup.sh chooses it)
-"$work/venv/bin/python" -m pip install --quiet --require-hashes -r requirements.lock
+"$work/venv/bin/python" -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 "$work/venv/bin/python" -m pip install --quiet --no-deps "$work"/dist/pressroom-*.whl
 # pyproject.toml only for pytest's settings: without modules beside it, it makes no package.
 cp -r tests pyproject.toml "$work/"
