@@ -118,6 +118,9 @@ def main() -> None:
     print("\nbook -> PDF, what WeasyPrint does for Pressroom and alone on the same source (bench/weasyprint_calls.py):")
     subprocess.run([str(VENV_BIN / "python"), "-P", str(BENCH / "weasyprint_calls.py"), str(book), str(sources / "book")],
                    check=True, env=env)
+    print("\nbook -> PDF, what the depth of WeasyPrint's call costs on this Python (bench/stack_chunks.py):")
+    subprocess.run([str(VENV_BIN / "python"), "-P", str(BENCH / "stack_chunks.py"), str(book), str(sources / "book")],
+                   check=True, env=env)
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -1,9 +1,10 @@
 """Lay out FOLDER (written by print_source.py) with WeasyPrint alone, as Pressroom's PDF does
 (tagged PDF/UA-1 with a document identifier), and write OUTPUT: the cost of the same source
 without any of Pressroom. `--without FEATURE` (repeatable) leaves one of the edition's features
-out, to measure what WeasyPrint spends on it.
+out, to measure what WeasyPrint spends on it. `--call-depth N` calls WeasyPrint from N Python frames
+deeper, which on CPython 3.11 moves where its calls cross the frame stack's chunks (bench/stack_chunks.py).
 
-Usage: python -P bench/weasyprint_alone.py FOLDER OUTPUT.pdf [--without FEATURE ...]
+Usage: python -P bench/weasyprint_alone.py FOLDER OUTPUT.pdf [--without FEATURE ...] [--call-depth N]
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("output", type=Path)
     parser.add_argument("--without", action="append", choices=FEATURES, default=[])
+    parser.add_argument("--call-depth", type=int, default=0)
     args = parser.parse_args()
     source = json.loads((args.folder / "source.json").read_text(encoding="utf-8"))
     fonts = FontConfiguration()
@@ -44,8 +46,17 @@ def main() -> None:
         markup = without_front_and_back_matter(markup)
     tagged = "tags" not in args.without
     document = HTML(string=markup, base_url=source["base_url"])
-    document.write_pdf(args.output, stylesheets=stylesheets, font_config=fonts, pdf_tags=tagged,
-                       pdf_variant="pdf/ua-1" if tagged else None, pdf_identifier=b"0" * 32)
+    called_deeper(args.call_depth, lambda: document.write_pdf(
+        args.output, stylesheets=stylesheets, font_config=fonts, pdf_tags=tagged,
+        pdf_variant="pdf/ua-1" if tagged else None, pdf_identifier=b"0" * 32))
+
+
+def called_deeper(depth: int, work) -> None:
+    """`work()`, called from `depth` more Python frames."""
+    if depth:
+        called_deeper(depth - 1, work)
+    else:
+        work()
 
 
 def without_front_and_back_matter(markup: str) -> str:
