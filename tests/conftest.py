@@ -41,6 +41,40 @@ VALID_MARKDOWN = (
 
 # CI (which sets CI=true) tries the same examples on every run, so a red build is never a lucky seed;
 # a developer's runs try new ones and replay their failures from the example database.
+# Each test file's tier (the markers registered in pyproject.toml): `scripts/test.sh --quick` runs the
+# fast ones. A test marked with a tier of its own keeps it; a file missing here fails the collection.
+TIERS = {
+    "unit": ("test_entry_points", "test_fetch_guard", "test_fetcher", "test_front_matter_text",
+             "test_hyphenation_cache", "test_import_graph", "test_locations", "test_markdown_export",
+             "test_markdown_reader", "test_pasting", "test_properties", "test_registry", "test_text_reader",
+             "test_uploads", "test_yaml_loader"),
+    "render": ("test_book_typography", "test_cli", "test_edition_dates", "test_export_workers", "test_html",
+               "test_languages", "test_pdf", "test_quotes"),
+    "validators": ("test_books", "test_editions_valid", "test_epub", "test_hostile"),
+    "server": ("test_app", "test_attacks", "test_concurrency", "test_web_add", "test_web_add_page",
+               "test_web_books", "test_web_import"),
+    "queue": ("test_queue",),
+    "browser": ("test_browser",),
+    "packaging": ("test_packaging",),
+}
+TIER_OF_FILE = {stem: tier for tier, stems in TIERS.items() for stem in stems}
+
+
+def pytest_collection_modifyitems(config, items):
+    untiered = set()
+    for item in items:
+        if any(item.get_closest_marker(tier) for tier in TIERS):
+            continue
+        tier = TIER_OF_FILE.get(item.path.stem)
+        if tier is None:
+            untiered.add(item.path.name)
+        else:
+            item.add_marker(getattr(pytest.mark, tier))
+    if untiered:
+        raise pytest.UsageError(f"no test tier for {', '.join(sorted(untiered))}: add each file to TIERS in "
+                                "tests/conftest.py")
+
+
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.register_profile("dev", print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")

