@@ -86,6 +86,7 @@ def export_command(sources: tuple[str, ...], formats: tuple[str, ...], output_di
                      output_dir, strict)
         return
     if queue_url:
+        _warn_of_password_shown(queue_url)
         _export_on_queue(queue_url, sources, chosen, options, output_dir, strict, allowed_hosts)
         return
     jobs = [(source, chosen, output_dir, options, strict, allowed_hosts) for source in sources]
@@ -272,6 +273,7 @@ def worker_command(queue_url: str, processes: int) -> None:
     from .jobs.queue import redacted
     from .jobs.worker import run_worker
 
+    _warn_of_password_shown(queue_url)
     click.echo(f"Pressroom worker: {processes} processes on {redacted(queue_url)} (Ctrl+C stops it)", err=True)
     try:
         run_worker(queue_url, processes)
@@ -304,6 +306,7 @@ def serve_command(host: str, port: int, content_dir: Path, queue_url: str | None
     if queue_url:
         from .jobs.queue import check_reachable
 
+        _warn_of_password_shown(queue_url)
         try:
             check_reachable(queue_url)
         except PressroomError as error:
@@ -338,6 +341,16 @@ def write_atomically(target: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _warn_of_password_shown(queue_url: str) -> None:
+    """Warn when --queue was given a password on the command line, where other users see it (`ps`)."""
+    from urllib.parse import urlsplit
+
+    source = click.get_current_context().get_parameter_source("queue_url")
+    if source is click.core.ParameterSource.COMMANDLINE and urlsplit(queue_url).password:
+        click.echo("warning: the --queue address holds a password, which other users of this machine can see "
+                   "(in `ps`); set it in PRESSROOM_QUEUE instead", err=True)
 
 
 def _fail(error: PressroomError) -> None:

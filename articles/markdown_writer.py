@@ -26,9 +26,10 @@ _LINE_START = re.compile(r"^([ \t]*)([-+=#]|\d+(?=[.)]))")
 _SPACES = re.compile(r"[ \t\n\r]+")  # not \s: a no-break space is text
 
 
-def markdown_files(article: Article) -> list[tuple[str, bytes, str]]:
-    """The article as files (name, bytes, media type): `SLUG.md` first, then its images."""
-    images = image_names(article)
+def markdown_files(article: Article, images: Mapping[str, str] | None = None) -> list[tuple[str, bytes, str]]:
+    """The article as files (name, bytes, media type): `SLUG.md` first, then its images, named by
+    `images` (each href's file name; default: `image_names`)."""
+    images = image_names(article) if images is None else images
     text = front_matter(article, images) + MarkdownWriter(images).document(article.sections)
     return [(f"{article.slug}.md", text.encode("utf-8"), MARKDOWN_MEDIA_TYPE)] + [
         (images[asset.href], asset.read_bytes(), asset.media_type) for asset in article.assets]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pressroom.articles import read_article
 from pressroom.exporters import chosen_options, exporter_for
-from pressroom.exporters.pdf import print_source
+from pressroom.exporters.pdf import IN_MEMORY, print_source
 
 
 def main() -> None:
@@ -20,7 +20,8 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     exporter = exporter_for("pdf")
     printed = print_source(read_article(source), exporter.settings(chosen_options({})))
-    (folder / "document.html").write_text(printed.html, encoding="utf-8")
+    # Images by their paths relative to the article (the base URL), which WeasyPrint alone reads from disk.
+    (folder / "document.html").write_text(printed.html.replace(IN_MEMORY, ""), encoding="utf-8")
     (folder / "source.json").write_text(json.dumps({"base_url": printed.base_url,
                                                     "stylesheets": printed.stylesheets}), encoding="utf-8")
 

@@ -170,6 +170,12 @@ class Exporter(ABC):
         return {option.name: option.parse(options[option.name]) if option.name in options else option.default
                 for option in self.options}
 
+    def planned_files(self, article: Article) -> dict[str, str]:
+        """The files this exporter's edition of `article` holds, main file first: name (relative to the
+        output folder) and media type. An exporter that writes more than `<slug>.<extension>` says so
+        here: a queued job's result may hold these files and no others."""
+        return {f"{article.slug}.{self.extension}": self.media_type}
+
     def wants_pages(self, settings: Mapping[str, Any]) -> bool:
         """Whether this edition marks the pages of a print layout (then `export` gets a PageList)."""
         return False

@@ -20,3 +20,10 @@ class MarkdownExporter(Exporter):
         from ..articles.markdown_writer import markdown_files
 
         return Edition(tuple(EditionFile(name, data, media_type) for name, data, media_type in markdown_files(article)))
+
+    def planned_files(self, article: Article) -> dict[str, str]:
+        from ..articles.markdown_writer import image_names
+
+        images = image_names(article)
+        return {f"{article.slug}.{self.extension}": self.media_type,
+                **{images[asset.href]: asset.media_type for asset in article.assets}}

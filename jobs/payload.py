@@ -1,34 +1,76 @@
-"""A job as JSON: the article's bytes (source and images), its resolved facts and the options; and back."""
+"""A job as JSON: the article's bytes (source and images), its resolved facts and the options; and back,
+taken on the worker as input from whoever can write to the queue."""
 
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime
 import tempfile
 from collections.abc import Mapping, Sequence
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from ..articles import Article, ContentError, read_article_bytes
+from ..articles import Article, PressroomError, read_article_bytes
+from ..articles.archives import MAX_UNPACKED_BYTES, MAX_UPLOAD_FILES
 from ..articles.markdown_writer import markdown_files
 from ..articles.readers import is_web_page
-from ..exporters import Edition, EditionFile, ExportFailed, ExportOptions, View
+from ..articles.uploads import MAX_NAME_CHARS
+from ..exporters import Edition, ExportFailed, ExportOptions
 
 # The files of one job's editions travel back through the result backend: more than this is refused.
 MAX_RESULT_BYTES = 64 * 1024 * 1024
+PAYLOAD_KEYS = frozenset({"name", "source", "assets", "dated", "formats", "options"})
+MAX_FORMATS = 32
+MAX_HREF_CHARS = 1000
+
+
+class PayloadRefused(PressroomError):
+    """A job that is not what `job_payload` makes, or more than an upload may hold: the message says why."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job's payload, checked: the source's file name and bytes, its images by the names the source
+    uses, the date its editions carry, the formats and the options."""
+
+    name: str
+    source: bytes
+    assets: Mapping[str, bytes]
+    dated: datetime.datetime
+    formats: tuple[str, ...]
+    options: ExportOptions
+
+    def article(self, folder: Path) -> Article:
+        """The job's article, its files laid out in `folder` as they were beside the source."""
+        try:
+            for href, data in self.assets.items():
+                target = folder / href
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            source = folder / self.name
+            source.write_bytes(self.source)
+        except OSError as error:  # one name a folder of another ("a" and "a/b.png")
+            raise PayloadRefused(f"{self.name}: not exported: the job's files cannot be laid out "
+                                 f"({error.strerror or error})") from None
+        return read_article_bytes(source, self.source, dated=self.dated)
 
 
 def job_payload(article: Article, formats: Sequence[str], options: Mapping[str, Any]) -> dict[str, Any]:
-    """Everything a worker on another machine needs to make the editions, as plain JSON values.
+    """Everything a worker on another machine needs to make the editions, as plain JSON values; PayloadRefused
+    when the article holds more than an upload may (a worker would refuse it).
 
-    A web page travels as the Markdown its import made, with its images: the worker has neither the
-    page's folder nor leave to fetch anything."""
+    A web page travels as the Markdown its import makes, its images named as the page's article names
+    them, so that the worker's editions are the ones made here: the worker has neither the page's folder
+    nor leave to fetch anything."""
     if is_web_page(article.source_path):
-        (name, source, _), *images = markdown_files(article)
+        (name, source, _), *images = markdown_files(article, {asset.href: asset.href for asset in article.assets})
         assets = {image_name: data for image_name, data, _ in images}
     else:
         name, source = article.source_path.name, article.source_path.read_bytes()
         assets = {asset.href: asset.read_bytes() for asset in article.assets}
+    _check_budget(name, len(assets), len(source) + sum(len(data) for data in assets.values()))
     return {
         "name": name,
         "source": _encode(source),
@@ -39,18 +81,51 @@ def job_payload(article: Article, formats: Sequence[str], options: Mapping[str, 
     }
 
 
-def read_payload_article(payload: Mapping[str, Any], folder: Path) -> Article:
+def read_job(payload: Any) -> Job:
+    """The job a payload describes, every field checked (types, names inside the job's folder, the date,
+    an upload's budget of files and bytes), before anything is decoded or written; else PayloadRefused."""
+    if not isinstance(payload, dict):
+        raise PayloadRefused("a job: not exported: its payload is not a set of named fields")
+    name = payload.get("name")
+    if not isinstance(name, str) or not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name \
+            or len(name) > MAX_NAME_CHARS:
+        raise PayloadRefused(f"a job: not exported: its article's file name {str(name)[:80]!r} is not a plain file "
+                             f"name of at most {MAX_NAME_CHARS} characters")
+    shown = f"{name}: not exported: the job"
+    if set(payload) != PAYLOAD_KEYS:
+        odd = sorted(set(payload) ^ PAYLOAD_KEYS)
+        raise PayloadRefused(f"{shown} has fields it should not have or lacks some ({', '.join(odd)[:200]})")
+    if is_web_page(Path(name)):
+        raise PayloadRefused(f"{shown} carries a web page, which jobs carry as the Markdown its import makes")
+    source, assets, dated = payload["source"], payload["assets"], payload["dated"]
+    if not isinstance(source, str) or not isinstance(assets, dict) \
+            or not all(isinstance(href, str) and isinstance(data, str) for href, data in assets.items()):
+        raise PayloadRefused(f"{shown}'s source and images are not text (base64) by name")
+    _check_budget(name, len(assets), (len(source) + sum(len(data) for data in assets.values())) * 3 // 4)
+    for href in assets:
+        if not inside(href):
+            raise PayloadRefused(f"{shown} names a file outside the article's folder ({href[:80]!r})")
+    try:
+        date = datetime.datetime.fromisoformat(dated) if isinstance(dated, str) else None
+    except ValueError:
+        date = None
+    if date is None or date.tzinfo is None:
+        raise PayloadRefused(f"{shown}'s date {str(dated)[:40]!r} is not a date and time with its offset "
+                             "(ISO 8601)")
+    formats, options = payload["formats"], payload["options"]
+    if not isinstance(formats, list) or not 0 < len(formats) <= MAX_FORMATS \
+            or not all(isinstance(format_name, str) for format_name in formats):
+        raise PayloadRefused(f"{shown}'s formats are not a list of names")
+    if not isinstance(options, dict) or not all(isinstance(value, (str, bool, int, type(None)))
+                                                for value in options.values()):
+        raise PayloadRefused(f"{shown}'s options are not names with text, number or on/off values")
+    return Job(name, _decoded(source, shown), {href: _decoded(data, shown) for href, data in assets.items()},
+               date, tuple(formats), ExportOptions(options))
+
+
+def read_payload_article(payload: Any, folder: Path) -> Article:
     """The job's article, its files laid out in `folder` as they were beside the source."""
-    source = folder / PurePosixPath(payload["name"]).name
-    for href, data in payload["assets"].items():
-        target = (folder / href).resolve()
-        if not target.is_relative_to(folder.resolve()):
-            raise ContentError(payload["name"], f"the job names a file outside the article's folder ({href!r})")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(_decode(data))
-    data = _decode(payload["source"])
-    source.write_bytes(data)
-    return read_article_bytes(source, data, dated=datetime.datetime.fromisoformat(payload["dated"]))
+    return read_job(payload).article(folder)
 
 
 def editions_result(article: Article, editions: Mapping[str, Edition]) -> dict[str, Any]:
@@ -68,23 +143,6 @@ def editions_result(article: Article, editions: Mapping[str, Edition]) -> dict[s
     } for name, edition in editions.items()}}
 
 
-def result_editions(result: Mapping[str, Any]) -> dict[str, Edition]:
-    """The editions a job's result holds, by format."""
-    return {name: Edition(tuple(EditionFile(item["name"], _decode(item["data"]), item["media_type"])
-                                for item in made["files"]),
-                          tuple(View(*fields) for fields in made["views"]),
-                          resources=made["resources"])
-            for name, made in result["editions"].items()}
-
-
-def result_files(result: Mapping[str, Any]) -> list[EditionFile]:
-    return [file for edition in result_editions(result).values() for file in edition.files]
-
-
-def options_from_payload(payload: Mapping[str, Any]) -> ExportOptions:
-    return ExportOptions(payload["options"])
-
-
 def scratch_folder() -> tempfile.TemporaryDirectory:
     return tempfile.TemporaryDirectory(prefix="pressroom-job-")
 
@@ -93,5 +151,26 @@ def _encode(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _decode(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"), validate=True)
+def _decoded(text: str, shown: str) -> bytes:
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        raise PayloadRefused(f"{shown} holds data that is not base64") from None
+
+
+def _check_budget(name: str, images: int, size: int) -> None:
+    """PayloadRefused unless the job's files (the source and `images` images, `size` bytes) fit an upload's budget."""
+    if images + 1 > MAX_UPLOAD_FILES:
+        raise PayloadRefused(f"{name}: not exported: the job holds {images} images, more than an upload may "
+                             f"({MAX_UPLOAD_FILES - 1}); export it without --queue")
+    if size > MAX_UNPACKED_BYTES:
+        raise PayloadRefused(f"{name}: not exported: the job holds {-(-size // (1024 * 1024))} MiB, more than an "
+                             f"upload may ({MAX_UNPACKED_BYTES // (1024 * 1024)} MiB); export it without --queue")
+
+
+def inside(name: Any) -> bool:
+    """Whether `name` is a plain relative path (no `..`, no root, no backslash): inside whatever folder it
+    is joined to."""
+    if not isinstance(name, str) or not name or len(name) > MAX_HREF_CHARS or "\\" in name or "\0" in name:
+        return False
+    return all(part not in ("", ".", "..") for part in name.split("/"))

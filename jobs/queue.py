@@ -3,20 +3,25 @@ worker dies (late acknowledgement), each job tried a bounded number of times."""
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from celery import Celery
+from celery.exceptions import Retry
 
 from ..articles import PressroomError
 from ..exporters import ExportFailed, ExportLimits, export_set
-from .payload import editions_result, options_from_payload, read_payload_article, scratch_folder
+from .payload import editions_result, read_job, scratch_folder
+from .results import reason_text
 
 TASK_NAME = "pressroom.export"
 MAX_ATTEMPTS = 3
 ATTEMPTS_KEY = "pressroom:attempts:{}"
+LOGGER = logging.getLogger("pressroom.worker")  # one line per job: article, formats, time, outcome
 
 
 class QueueUnreachable(PressroomError):
@@ -63,20 +68,37 @@ def check_reachable(url: str) -> None:
                                "there, or export without --queue") from None
 
 
-def run_job(task, payload: dict[str, Any]) -> dict[str, Any]:
-    """The export task: make the editions of the job's article; {"files": [...]} or {"error": message}."""
+def run_job(task, payload: Any) -> dict[str, Any]:
+    """The export task: make the editions of the job's article; {"editions": ...} or {"error": message},
+    and one line in the worker's log."""
+    started = time.monotonic()
+    what = _described(payload)
+    try:
+        result = _export_job(task, payload)
+    except Retry:
+        LOGGER.info("%s: stopped after %.1f s; tried again", what, time.monotonic() - started)
+        raise
+    outcome = f"failed: {reason_text(result['error']).splitlines()[0]}" if "error" in result else "done"
+    LOGGER.info("%s: %s in %.1f s", what, outcome, time.monotonic() - started)
+    return result
+
+
+def _export_job(task, payload: Any) -> dict[str, Any]:
     client = task.backend.client
     key = ATTEMPTS_KEY.format(task.request.id)
     attempts = client.incr(key)
     client.expire(key, 24 * 3600)
-    name = payload.get("name", "the article")
+    try:
+        job = read_job(payload)
+    except PressroomError as error:
+        return {"error": str(error)}
     if attempts > MAX_ATTEMPTS:
-        return {"error": f"{name}: not exported: its export stopped {MAX_ATTEMPTS} times (the worker died or "
+        return {"error": f"{job.name}: not exported: its export stopped {MAX_ATTEMPTS} times (the worker died or "
                          "ran out of time each time)"}
     with scratch_folder() as folder:
         try:
-            article = read_payload_article(payload, Path(folder))
-            editions = export_set(article, payload["formats"], options_from_payload(payload), ExportLimits())
+            article = job.article(Path(folder))
+            editions = export_set(article, job.formats, job.options, ExportLimits())
             return editions_result(article, editions)
         except ExportFailed as error:
             if error.transient and attempts < MAX_ATTEMPTS:
@@ -84,6 +106,16 @@ def run_job(task, payload: dict[str, Any]) -> dict[str, Any]:
             return {"error": str(error).replace(folder + os.sep, "")}
         except PressroomError as error:
             return {"error": str(error).replace(folder + os.sep, "")}
+
+
+def _described(payload: Any) -> str:
+    """The job in a log line: its article's file name and formats, as far as the payload says them."""
+    fields = payload if isinstance(payload, dict) else {}
+    name, formats = fields.get("name"), fields.get("formats")
+    shown = reason_text(name)[:100] if isinstance(name, str) else "a job without a name"
+    if isinstance(formats, list) and all(isinstance(format_name, str) for format_name in formats):
+        shown += f" ({reason_text(', '.join(formats))[:100]})"
+    return shown
 
 
 def _transport_options(limits: ExportLimits) -> dict[str, int]:

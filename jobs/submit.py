@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 import uuid
@@ -17,9 +16,11 @@ from celery import Celery
 
 from ..articles import PressroomError
 from ..articles.readers import read_source
-from .payload import job_payload, result_files
+from ..exporters import plan_editions
+from .payload import job_payload
 from .queue import TASK_NAME, QueueUnreachable, check_reachable, queue_app, redacted
-from .tracking import jobs_nowhere
+from .results import ResultRefused, checked_editions, planned_files, read_records
+from .tracking import StallWatch, first_in_line, jobs_nowhere
 
 POLL_SECONDS = 0.05
 # A batch that has had no result for this long looks for jobs the queue lost (reading the whole
@@ -41,15 +42,19 @@ def export_on_queue(url: str, sources: Sequence[str], formats: Sequence[str], op
                     output_dir: Path, strict: bool, write: Callable[[Path, Any], list[Path]],
                     allowed_hosts: tuple[str, ...] = ()) -> Batch:
     """Enqueue one job per source, show one progress bar, and write each job's files (with `write`)
-    as its result arrives. Sources that cannot be read (or fetched) fail here, before anything is sent."""
+    as its result arrives, once it holds exactly the files the exporters plan for the article. Sources
+    that cannot be read (or fetched) fail here, before anything is sent."""
     check_reachable(url)
     app = queue_app(url)
+    plans = plan_editions(formats, options)
     batch = Batch()
     pending: dict[str, str] = {}
     payloads: dict[str, dict[str, Any]] = {}
+    planned: dict[str, dict[str, dict[str, str]]] = {}
     for source in sources:
         try:
             article = read_source(source, allowed_hosts)
+            files = planned_files(article, plans)
         except PressroomError as error:
             click.echo(f"error: {error}", err=True)
             batch.failed.append(str(source))
@@ -62,34 +67,33 @@ def export_on_queue(url: str, sources: Sequence[str], formats: Sequence[str], op
             continue
         job_id = str(uuid.uuid4())
         pending[job_id] = source
+        planned[job_id] = files
         payloads[job_id] = job_payload(article, formats, options)
         app.send_task(TASK_NAME, args=[payloads[job_id]], task_id=job_id)
     client = app.backend.client
     missed: set[str] = set()
+    stall = StallWatch()
     next_look = time.monotonic() + LOST_JOB_SECONDS
     try:
         with click.progressbar(length=len(pending), label=f"Exporting {len(pending)} articles on the queue",
                                file=sys.stderr) as bar:
             while pending:
                 ids = list(pending)
-                metas = client.mget([app.backend.get_key_for_task(job_id) for job_id in ids])
-                for job_id, meta in zip(ids, metas, strict=True):
-                    outcome = _finished(meta)
-                    if outcome is None:
+                outcomes = read_records(client, [app.backend.get_key_for_task(job_id) for job_id in ids])
+                for job_id, outcome in zip(ids, outcomes, strict=True):
+                    if outcome is None or outcome[0] == "running":
                         continue
                     source = pending.pop(job_id)
                     del payloads[job_id]
                     next_look = time.monotonic() + LOST_JOB_SECONDS
                     bar.update(1)
-                    if "error" in outcome:
-                        click.echo(f"error: {outcome['error']}", err=True)
-                        batch.failed.append(str(source))
-                        continue
-                    for path in write(output_dir, result_files(outcome)):
+                    for path in _write_outcome(outcome, source, planned.pop(job_id), output_dir, write, batch):
                         click.echo(str(path))
-                        batch.written.append(path)
                 if pending and time.monotonic() >= next_look:
                     missed = _send_lost_jobs_again(app, pending, payloads, missed)
+                    if stall.stalled(first_in_line(app, pending)):
+                        click.echo(f"warning: {stall.notice()}", err=True)
+                        stall = StallWatch(stall.seconds)  # said again only after as long again
                     next_look = time.monotonic() + LOST_JOB_SECONDS
                 if pending:
                     time.sleep(POLL_SECONDS)
@@ -121,16 +125,24 @@ def _send_lost_jobs_again(app: Celery, pending: Mapping[str, str], payloads: Map
     return missed - missed_before
 
 
-def _finished(meta: bytes | None) -> dict[str, Any] | None:
-    """A job's outcome from its result record, once it has one: its files, or {"error": ...}."""
-    if meta is None:
-        return None
-    record = json.loads(meta)
-    if record.get("status") == "SUCCESS":
-        return record["result"]
-    if record.get("status") == "FAILURE":
-        return {"error": f"the job failed on its worker: {record.get('result', {}).get('exc_message')}"}
-    return None
+def _write_outcome(outcome: tuple[str, Any], source: str, planned: dict[str, dict[str, str]], output_dir: Path,
+                   write: Callable[[Path, Any], list[Path]], batch: Batch) -> list[Path]:
+    """Write a finished job's files, checked against the `planned` files first (all or none), or say why not."""
+    state, value = outcome
+    if state == "done":
+        try:
+            editions = checked_editions(value, planned)
+        except ResultRefused as error:
+            value = f"the queue's result is refused: {error}; nothing is written"
+        else:
+            written = [path for edition in editions.values() for path in write(output_dir, edition.files)]
+            batch.written += written
+            return written
+    # A worker's own reason names the article as the job named it; any other names the source here.
+    named = state == "failed" and Path(str(source)).name in value
+    click.echo(f"error: {value}" if named else f"error: {source}: {value}", err=True)
+    batch.failed.append(str(source))
+    return []
 
 
 __all__ = ["Batch", "QueueLost", "QueueUnreachable", "export_on_queue"]

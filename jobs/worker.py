@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import socket
+import sys
 
 from celery.signals import worker_process_init
 
 from ..exporters import load_exporters
-from .queue import check_reachable, queue_app
+from .queue import LOGGER, check_reachable, queue_app
 
 
 @worker_process_init.connect
@@ -24,6 +26,7 @@ def run_worker(url: str, processes: int) -> None:
     """Take export jobs from the queue at `url` with `processes` worker processes, until stopped."""
     check_reachable(url)
     app = queue_app(url)
+    _log_jobs()
     # Loaded once here, so that every pool process and every export process forks warm.
     for exporter in load_exporters().values():
         exporter.prepare(many=True)
@@ -31,3 +34,12 @@ def run_worker(url: str, processes: int) -> None:
                         hostname=f"pressroom-{os.getpid()}@{socket.gethostname()}", without_gossip=True,
                         without_mingle=True, without_heartbeat=True, optimization="fair")
     worker.start()
+
+
+def _log_jobs() -> None:
+    """Each job's line on stderr, from every pool process (they inherit the handler when they fork)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    LOGGER.addHandler(handler)
+    LOGGER.setLevel(logging.INFO)
+    LOGGER.propagate = False

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from pressroom.exporters.pdf import IN_MEMORY
 from pressroom.exporters.pdf.fetcher import ArticleURLFetcher, RefusedResource
 from pressroom.exporters.rendering import TEMPLATES_DIR
 
 
 @pytest.fixture
 def fetcher(rich):
-    return ArticleURLFetcher(frozenset(asset.path for asset in rich.assets))
+    return ArticleURLFetcher({IN_MEMORY + asset.href: (asset.media_type, asset.read_bytes()) for asset in rich.assets})
 
 
 def test_serves_the_articles_images_and_the_templates(rich, fetcher):
-    image = rich.assets[0].path
-    assert fetcher.fetch(image.as_uri()).read() == image.read_bytes()
+    image = rich.assets[0]
+    assert fetcher.fetch(IN_MEMORY + image.href).read() == image.read_bytes()
     font = TEMPLATES_DIR / "fonts" / "CharisSIL-Regular.ttf"
     assert fetcher.fetch(font.as_uri()).read()[:4] == font.read_bytes()[:4]
 
@@ -34,10 +35,13 @@ def test_refuses_everything_else(fetcher, url):
     assert fetcher.refused == [url]
 
 
-def test_refuses_a_path_that_climbs_out_of_the_article(rich, fetcher, tmp_path):
-    sneaky = rich.assets[0].path.parent.as_uri() + "/../article.md"
+@pytest.mark.parametrize("path", ["images/boat.png", "images/../article.md", "../article.md"])
+def test_refuses_the_articles_files_by_their_paths(rich, fetcher, path):
+    """Images come from memory by their names; no file beside the article is read by its path."""
     with pytest.raises(RefusedResource):
-        fetcher.fetch(sneaky)
+        fetcher.fetch((rich.source_path.parent / path).as_uri())
+    with pytest.raises(RefusedResource):
+        fetcher.fetch(IN_MEMORY + path if path != "images/boat.png" else IN_MEMORY + "images/other.png")
 
 
 def test_refuses_a_symlink_out_of_the_templates(tmp_path):

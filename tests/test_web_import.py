@@ -231,7 +231,8 @@ def test_a_page_larger_than_the_limit_is_refused(tmp_path):
 def test_a_queued_page_travels_as_its_markdown_with_its_images(tmp_path):
     article = read_article(saved_complete(tmp_path / "saved"))
     payload = job_payload(article, ["epub"], {})
-    assert payload["name"] == "harbour.md" and list(payload["assets"]) == ["harbour-images/01-lamp.png"]
+    # Its images keep the names the page's article gives them: the editions name them so too.
+    assert payload["name"] == "harbour.md" and list(payload["assets"]) == ["images/01-lamp.png"]
     worker_folder = tmp_path / "worker"
     worker_folder.mkdir()
     received = read_payload_article(payload, worker_folder)

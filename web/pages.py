@@ -93,7 +93,8 @@ def http_error(error: HTTPException):
 @blueprint.app_errorhandler(JobPending)
 def job_pending(pending: JobPending):
     """A page that says how far the work is and looks again in a moment (202: not there yet)."""
-    page = render_template("web/job.html.jinja", job=pending.job, what=pending.what, retry=JOB_RETRY_SECONDS)
+    page = render_template("web/job.html.jinja", job=pending.job, what=pending.what, notice=pending.notice,
+                           retry=JOB_RETRY_SECONDS)
     response = current_app.make_response((page, 202))
     response.headers["Retry-After"] = str(JOB_RETRY_SECONDS)
     response.headers["Cache-Control"] = "no-store"

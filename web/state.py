@@ -15,6 +15,8 @@ from .cache import EditionCache
 from .work import BackgroundWork, JobPending
 
 EXTENSION = "pressroom"
+QUEUE_RETRY_SECONDS = 60
+MAX_WATCHED_JOBS = 1000
 
 
 @dataclass
@@ -31,6 +33,7 @@ class WebState:
     patience: float | None = 2.0
     editions: EditionCache = field(default_factory=EditionCache)
     work: BackgroundWork = field(init=False)
+    stalls: dict[str, Any] = field(default_factory=dict)  # a StallWatch per queued job this server waits for
 
     def __post_init__(self) -> None:
         self.work = BackgroundWork(self.export_slots)
@@ -98,16 +101,46 @@ def edition(article: Article, plan: EditionPlan, options: ExportOptions, patient
 
 
 def _made_on_queue(article: Article, plan: EditionPlan, options: ExportOptions, key: str) -> Edition:
-    """The edition from the queue's workers: sent once under its key, then JobPending until it is made."""
-    from ..jobs.payload import job_payload, result_editions
+    """The edition from the queue's workers: sent once under its key, then JobPending until it is made;
+    its result used only if it holds exactly the files the exporter plans (names and media types from
+    the plan), else the edition fails and nothing is cached."""
+    import kombu.exceptions
+    import redis
+
+    from ..jobs.payload import job_payload
+    from ..jobs.results import ResultRefused, checked_editions, planned_files
     from ..jobs.tracking import submit_once
 
-    job = submit_once(state().queue, key, job_payload(article, [plan.exporter.name], options))
+    try:
+        job = submit_once(state().queue, key, job_payload(article, [plan.exporter.name], options))
+    except (redis.RedisError, OSError, kombu.exceptions.OperationalError):
+        abort(503, "The export queue cannot be reached, so this edition cannot be made now; editions made before "
+                   f"are still here. Try again in {QUEUE_RETRY_SECONDS} seconds, or ask whoever runs this server "
+                   "to start the queue (Redis) and a worker.", retry_after=QUEUE_RETRY_SECONDS)
+    if job.state == "queued":
+        raise JobPending(job, notice=_stall_notice(key, job))
+    state().stalls.pop(key, None)
     if job.state == "done":
-        return result_editions(job.result)[plan.exporter.name]
+        try:
+            return checked_editions(job.result, planned_files(article, [plan]))[plan.exporter.name]
+        except ResultRefused as error:
+            raise ExportFailed.because(f"{article.source_path}: the queue's result is refused: {error}") from None
     if job.state == "failed":
         raise ExportFailed.because(job.reason)
     raise JobPending(job)
+
+
+def _stall_notice(key: str, job) -> str | None:
+    """What to say of a queued job when no worker has taken a job for a while; None until then."""
+    from ..jobs.tracking import StallWatch
+
+    stalls = state().stalls
+    watch = stalls.get(key)
+    if watch is None:
+        while len(stalls) >= MAX_WATCHED_JOBS:  # the oldest first: a job nobody asks for again
+            stalls.pop(next(iter(stalls), None), None)
+        watch = stalls[key] = StallWatch()
+    return watch.notice() if watch.stalled(job.ahead) else None
 
 
 def check_report(article: Article, plan: EditionPlan, options: ExportOptions) -> CheckReport:

@@ -14,12 +14,13 @@ RETRY_AFTER_SECONDS = 30
 
 class JobPending(Exception):
     """The work is not finished yet: `job` says where it is (`state`: "queued" with `ahead`, or
-    "running"), `what` says what it is in words."""
+    "running"), `what` says what it is in words, `notice` what the reader should know of the wait."""
 
-    def __init__(self, job, what: str = "This edition is being made") -> None:
+    def __init__(self, job, what: str = "This edition is being made", notice: str | None = None) -> None:
         super().__init__(job.state)
         self.job = job
         self.what = what
+        self.notice = notice
 
 
 class Running:

@@ -44,7 +44,7 @@ PAGE_GEOMETRY = {
 }
 
 
-IN_MEMORY = "pressroom-memory:"  # images an article holds in memory, served by the resource fetcher
+IN_MEMORY = "pressroom-memory:"  # the article's images, served by the resource fetcher
 PAGE_SIZES = {"a4": "A4", "letter": "US Letter", "a5": "A5", "6x9": "6 × 9 in"}
 PDF_VARIANTS = {
     "pdf/ua-1": "Tagged (PDF/UA-1)",
@@ -123,9 +123,8 @@ class PdfExporter(Exporter):
         from .openings import drop_running_heads_on_openings
 
         source = print_source(article, settings)
-        in_memory = {IN_MEMORY + asset.href: (asset.media_type, asset.content)
-                     for asset in article.assets if asset.content is not None}
-        fetcher = ArticleURLFetcher(frozenset(asset.path for asset in article.assets if asset.path), in_memory)
+        in_memory = {IN_MEMORY + asset.href: (asset.media_type, asset.read_bytes()) for asset in article.assets}
+        fetcher = ArticleURLFetcher(in_memory=in_memory)
         load_patterns([article.metadata.language, *(chapter.language for chapter in article.chapters)])
         try:
             html = HTML(string=source.html, base_url=source.base_url, url_fetcher=fetcher)
@@ -152,13 +151,11 @@ def print_source(article: Article | Book, settings: Mapping[str, Any]) -> PrintS
     """The print edition's HTML and CSS, as the layout engine gets them (the benchmark lays the same
     source out with WeasyPrint alone)."""
 
-    # Images by their files' own addresses (a book's chapters come from several folders); images
-    # held in memory (taken from a web page) by an address the fetcher serves from memory.
+    # Images by an address made of the name the article gives them, which the fetcher serves from
+    # memory: the PDF names each image after its address, so a file's place on disk (a queue worker's
+    # scratch folder) must not be in it.
     def address(href: str) -> str:
-        asset = article.asset(href)
-        if asset is None:
-            return href
-        return IN_MEMORY + href if asset.content is not None else asset.path.as_uri()
+        return IN_MEMORY + href if article.asset(href) is not None else href
 
     language = article.metadata.language
     # The generated cover is drawn by the stylesheet (text and shapes); a front-matter cover is an image.

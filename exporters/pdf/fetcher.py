@@ -18,17 +18,17 @@ class RefusedResource(ValueError):
 
 
 class ArticleURLFetcher(URLFetcher):
-    """Serves `file:` URLs of the given files and of `templates/`, and images held in memory (`in_memory`,
-    by their exact URL); refuses everything else.
+    """Serves the article's images (`in_memory`: media type and bytes, by their exact URL) and `file:`
+    URLs inside `templates/`; refuses everything else.
 
     Nothing reaches the network, follows a redirect or reads another local file, whatever the
-    spelling (`../`, symlinks, `data:` wrappers, `<base>`), because only exact resolved paths pass.
+    spelling (`../`, symlinks, `data:` wrappers, `<base>`), because only exact URLs and resolved
+    template paths pass.
     """
 
-    def __init__(self, allowed_files: frozenset[Path] = frozenset(),
-                 in_memory: Mapping[str, tuple[str, bytes]] | None = None, templates: Path = TEMPLATES_DIR) -> None:
+    def __init__(self, in_memory: Mapping[str, tuple[str, bytes]] | None = None,
+                 templates: Path = TEMPLATES_DIR) -> None:
         super().__init__(allowed_protocols={"file"}, allow_redirects=False, fail_on_errors=False, timeout=1)
-        self._allowed_files = frozenset(path.resolve() for path in allowed_files)
         self._in_memory = dict(in_memory or {})
         self._templates = templates.resolve()
         self.refused: list[str] = []
@@ -50,8 +50,6 @@ class ArticleURLFetcher(URLFetcher):
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
             return None
         path = Path(url2pathname(parts.path)).resolve()
-        if path in self._allowed_files:
-            return path
         if path.is_relative_to(self._templates) and path.is_file():
             return path
         return None

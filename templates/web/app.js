@@ -103,8 +103,10 @@ if (jobState && window.fetch) {
         return;
       }
       const fresh = (await parsePage(response)).querySelector(".job-state");
-      if (fresh && fresh.dataset.state !== jobState.dataset.state) {  // queued, then running
+      // queued, then running; or a notice that no worker takes jobs, or that one does again
+      if (fresh && (fresh.dataset.state !== jobState.dataset.state || fresh.dataset.notice !== jobState.dataset.notice)) {
         jobState.dataset.state = fresh.dataset.state;
+        jobState.dataset.notice = fresh.dataset.notice;
         jobState.innerHTML = fresh.innerHTML;
       }
     }
