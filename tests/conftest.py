@@ -53,7 +53,7 @@ TIERS = {
     "validators": ("test_books", "test_editions_valid", "test_epub", "test_hostile"),
     "server": ("test_app", "test_attacks", "test_concurrency", "test_web_add", "test_web_add_page",
                "test_web_books", "test_web_import"),
-    "queue": ("test_queue",),
+    "queue": ("test_queue", "test_queue_attacks"),
     "browser": ("test_browser",),
     "packaging": ("test_packaging",),
 }
