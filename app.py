@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .exporters import ExportLimits
+from .execution import ExportLimits
 from .exporters.rendering import TEMPLATES_DIR
 from .locations import default_content_dir, instance_dir
 from .web import books, editions, library, pages

@@ -89,7 +89,7 @@ def export_command(sources: tuple[str, ...], formats: tuple[str, ...], output_di
         _warn_of_password_shown(queue_url)
         _export_on_queue(queue_url, sources, chosen, options, output_dir, strict, allowed_hosts)
         return
-    jobs = [(source, chosen, output_dir, options, strict, allowed_hosts) for source in sources]
+    jobs = [SourceExport(source, chosen, output_dir, options, strict, allowed_hosts) for source in sources]
     failures = 0
     for outcome in _run_jobs(jobs):
         for line in outcome.messages:
@@ -142,7 +142,7 @@ def _planned(formats: tuple[str, ...], edition_options: dict) -> tuple[list[str]
 
 def _export_book(read, chosen: list[str], options, output_dir: Path, strict: bool) -> None:
     """Read a book with `read` and write each chosen edition of it: all of them, or none."""
-    from .exporters import export_set
+    from .execution import export_set
 
     try:
         book = read()
@@ -166,14 +166,42 @@ def _export_on_queue(url: str, sources, chosen: list[str], options, output_dir: 
                      allowed_hosts: tuple[str, ...]) -> None:
     from .jobs.submit import export_on_queue
 
+    report = _QueueProgress()
     try:
-        batch = export_on_queue(url, sources, chosen, options, output_dir, strict, write_files, allowed_hosts)
+        batch = export_on_queue(url, sources, chosen, options, output_dir, strict, write_files, report, allowed_hosts)
     except PressroomError as error:
+        report.close()
         _fail(error)
+    report.close()
     if batch.failed:
         click.echo(f"error: {len(batch.failed)} of {len(sources)} articles not exported: {', '.join(batch.failed)}",
                    err=True)
         sys.exit(1)
+
+
+class _QueueProgress:
+    """A queued batch's progress bar and messages, on standard error; written paths on standard output."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def started(self, jobs: int) -> None:
+        self.bar = click.progressbar(length=jobs, label=f"Exporting {jobs} articles on the queue", file=sys.stderr)
+        self.bar.__enter__()
+
+    def finished_one(self) -> None:
+        self.bar.update(1)
+
+    def message(self, line: str) -> None:
+        click.echo(line, err=True)
+
+    def wrote(self, path: Path) -> None:
+        click.echo(str(path))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @dataclass(frozen=True)
@@ -185,16 +213,28 @@ class ExportOutcome:
     failed: bool
 
 
-def export_source(source: str, chosen: list[str], output_dir: Path, options, strict: bool,
-                  allowed_hosts: tuple[str, ...] = ()) -> ExportOutcome:
+@dataclass(frozen=True)
+class SourceExport:
+    """One source to export: a file or a web address, the formats and options, where to write."""
+
+    source: str
+    formats: list[str]
+    output_dir: Path
+    options: object
+    strict: bool
+    allowed_hosts: tuple[str, ...] = ()
+
+
+def export_source(job: SourceExport) -> ExportOutcome:
     """Read one source (a file, or a web address to fetch) and write each chosen edition of it."""
     from .articles.readers import read_source
-    from .exporters import export_set
+    from .execution import export_set
 
+    source, chosen, output_dir, options, strict = job.source, job.formats, job.output_dir, job.options, job.strict
     written: list[Path] = []
     messages: list[str] = []
     try:
-        article = read_source(source, allowed_hosts)
+        article = read_source(source, job.allowed_hosts)
         messages += [f"warning: {warning}" for warning in article.warnings]
         if strict and article.warnings:
             raise PressroomError(f"{source}: not exported, because of the warnings above (--strict)")
@@ -217,23 +257,17 @@ def _warm_worker(chosen: list[str], options) -> None:
     prepare_engines(plan_editions(chosen, options), many=True)
 
 
-def _run_jobs(jobs: list[tuple]):
-    """Yield each job's outcome in order; several sources are exported in parallel, one per core."""
-    if len(jobs) == 1:
-        yield export_source(*jobs[0])
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def _run_jobs(jobs: list[SourceExport]):
+    """Yield each job's outcome in order; several sources are exported in parallel, one per core,
+    under one progress bar."""
+    from .execution import run_on_pool
 
-    workers = min(len(jobs), os.cpu_count() or 1)
-    # Forkserver: the pool's workers fork their own export workers, which a threaded parent must not.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"),
-                             initializer=_warm_worker, initargs=(jobs[0][1], jobs[0][3])) as pool:
-        # Work goes out in chunks (fewer round trips), a few per worker so that both stay busy to the end.
-        outcomes = pool.map(export_source, *zip(*jobs, strict=True), chunksize=max(1, len(jobs) // (workers * 4)))
-        with click.progressbar(outcomes, length=len(jobs), label=f"Exporting {len(jobs)} articles",
-                               file=sys.stderr) as bar:
-            yield from bar
+    if len(jobs) == 1:
+        yield from run_on_pool(export_source, jobs)
+        return
+    with click.progressbar(length=len(jobs), label=f"Exporting {len(jobs)} articles", file=sys.stderr) as bar:
+        yield from run_on_pool(export_source, jobs, _warm_worker, (jobs[0].formats, jobs[0].options),
+                               progress=lambda done: bar.update(done - bar.pos))
 
 
 @main.command("formats")

@@ -2,17 +2,15 @@
 
 from .base import Edition, EditionFile, ExportFailed, Exporter, ExportOptions, Finding, Option, OptionError, \
     UnknownFormat, View
-from .isolation import ExportLimits
 from .pagination import PageList, PageStart
-from .registry import (EditionPlan, chosen_options, declared_options, export, export_set, exporter_for, load_exporters,
-                       plan_editions, prepare_engines)
+from .registry import (EditionPlan, chosen_options, declared_options, exporter_for, load_exporters, make_editions,
+                       plan_editions, prepare_engines, rehearse_engines)
 
 __all__ = [
     "Edition",
     "EditionFile",
     "EditionPlan",
     "ExportFailed",
-    "ExportLimits",
     "ExportOptions",
     "Exporter",
     "Finding",
@@ -24,10 +22,10 @@ __all__ = [
     "View",
     "chosen_options",
     "declared_options",
-    "export",
-    "export_set",
     "exporter_for",
     "load_exporters",
+    "make_editions",
     "plan_editions",
     "prepare_engines",
+    "rehearse_engines",
 ]

@@ -1,4 +1,5 @@
-"""The exporters on offer (the `pressroom.exporters` entry-point group) and the one way to run them."""
+"""The exporters on offer (the `pressroom.exporters` entry-point group), the plan of an edition, and
+making planned editions in this process (`pressroom.execution` runs that in a limited one)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from typing import Any
 from ..articles import Article
 from .base import Edition, Exporter, ExportOptions, Option, OptionError, UnknownFormat
 from .entry_points import entry_points
-from .isolation import ExportLimits, run_isolated
 
 ENTRY_POINT_GROUP = "pressroom.exporters"
 # Listed first, in this order; they are declared in the entry-point group like any plug-in.
@@ -106,28 +106,6 @@ def plan_editions(formats: Sequence[str], options: Mapping[str, Any] | None = No
             pages_settings = {name: layout_settings[name] for name in layout.pagination_options}
         plans.append(EditionPlan(exporter, settings, pages_settings))
     return plans
-
-
-def export_set(article: Article, formats: Sequence[str], options: Mapping[str, Any] | None = None,
-               limits: ExportLimits | None = None) -> dict[str, Edition]:
-    """The editions of `article` in `formats`, made together in one worker process within `limits`
-    (time, memory); the print layout is made once, however many editions mark its pages.
-
-    The CLI, the web UI and queue workers all come through here; ExportFailed says why not.
-    """
-    plans = plan_editions(formats, options)
-    limits = limits or ExportLimits()
-    if limits.start_method == "fork":
-        prepare_engines(plans)
-    label = " and ".join(plan.exporter.label for plan in plans)
-    return run_isolated(make_editions, article, label, limits, plans, options or ExportOptions(),
-                        rehearsal=rehearse_engines)
-
-
-def export(article: Article, format_name: str, options: Mapping[str, Any] | None = None,
-           limits: ExportLimits | None = None) -> bytes:
-    """The main file of one edition (see `export_set`)."""
-    return export_set(article, [format_name], options, limits)[format_name].main.data
 
 
 def make_editions(article: Article, plans: list[EditionPlan], options: Mapping[str, Any]) -> dict[str, Edition]:

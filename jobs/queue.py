@@ -14,7 +14,8 @@ from celery import Celery
 from celery.exceptions import Retry
 
 from ..articles import PressroomError
-from ..exporters import ExportFailed, ExportLimits, export_set
+from ..execution import ExportLimits, export_set
+from ..exporters import ExportFailed
 from .payload import editions_result, read_job, scratch_folder
 from .results import reason_text
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import click
 import redis
 from celery import Celery
 
@@ -29,6 +27,22 @@ POLL_SECONDS = 0.05
 LOST_JOB_SECONDS = 2.0
 
 
+class BatchReport(Protocol):
+    """Where a batch says how it goes: the door (the CLI's progress bar and streams) implements it."""
+
+    def started(self, jobs: int) -> None:
+        """`jobs` were sent to the queue."""
+
+    def finished_one(self) -> None:
+        """One more job has its outcome."""
+
+    def message(self, line: str) -> None:
+        """A warning or an error, one line."""
+
+    def wrote(self, path: Path) -> None:
+        """A file was written."""
+
+
 @dataclass
 class Batch:
     """What a queued batch did: paths written per source, messages, sources that failed or are unknown."""
@@ -39,9 +53,9 @@ class Batch:
 
 
 def export_on_queue(url: str, sources: Sequence[str], formats: Sequence[str], options: Mapping[str, Any],
-                    output_dir: Path, strict: bool, write: Callable[[Path, Any], list[Path]],
+                    output_dir: Path, strict: bool, write: Callable[[Path, Any], list[Path]], report: BatchReport,
                     allowed_hosts: tuple[str, ...] = ()) -> Batch:
-    """Enqueue one job per source, show one progress bar, and write each job's files (with `write`)
+    """Enqueue one job per source, say how it goes to `report`, and write each job's files (with `write`)
     as its result arrives, once it holds exactly the files the exporters plan for the article. Sources
     that cannot be read (or fetched) fail here, before anything is sent."""
     check_reachable(url)
@@ -56,13 +70,13 @@ def export_on_queue(url: str, sources: Sequence[str], formats: Sequence[str], op
             article = read_source(source, allowed_hosts)
             files = planned_files(article, plans)
         except PressroomError as error:
-            click.echo(f"error: {error}", err=True)
+            report.message(f"error: {error}")
             batch.failed.append(str(source))
             continue
         for warning in article.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            report.message(f"warning: {warning}")
         if strict and article.warnings:
-            click.echo(f"error: {source}: not exported, because of the warnings above (--strict)", err=True)
+            report.message(f"error: {source}: not exported, because of the warnings above (--strict)")
             batch.failed.append(str(source))
             continue
         job_id = str(uuid.uuid4())
@@ -75,28 +89,28 @@ def export_on_queue(url: str, sources: Sequence[str], formats: Sequence[str], op
     stall = StallWatch()
     next_look = time.monotonic() + LOST_JOB_SECONDS
     try:
-        with click.progressbar(length=len(pending), label=f"Exporting {len(pending)} articles on the queue",
-                               file=sys.stderr) as bar:
-            while pending:
-                ids = list(pending)
-                outcomes = read_records(client, [app.backend.get_key_for_task(job_id) for job_id in ids])
-                for job_id, outcome in zip(ids, outcomes, strict=True):
-                    if outcome is None or outcome[0] == "running":
-                        continue
-                    source = pending.pop(job_id)
-                    del payloads[job_id]
-                    next_look = time.monotonic() + LOST_JOB_SECONDS
-                    bar.update(1)
-                    for path in _write_outcome(outcome, source, planned.pop(job_id), output_dir, write, batch):
-                        click.echo(str(path))
-                if pending and time.monotonic() >= next_look:
-                    missed = _send_lost_jobs_again(app, pending, payloads, missed)
-                    if stall.stalled(first_in_line(app, pending)):
-                        click.echo(f"warning: {stall.notice()}", err=True)
-                        stall = StallWatch(stall.seconds)  # said again only after as long again
-                    next_look = time.monotonic() + LOST_JOB_SECONDS
-                if pending:
-                    time.sleep(POLL_SECONDS)
+        report.started(len(pending))
+        while pending:
+            ids = list(pending)
+            outcomes = read_records(client, [app.backend.get_key_for_task(job_id) for job_id in ids])
+            for job_id, outcome in zip(ids, outcomes, strict=True):
+                if outcome is None or outcome[0] == "running":
+                    continue
+                source = pending.pop(job_id)
+                del payloads[job_id]
+                next_look = time.monotonic() + LOST_JOB_SECONDS
+                report.finished_one()
+                for path in _write_outcome(outcome, source, planned.pop(job_id), output_dir, write, batch,
+                                           report):
+                    report.wrote(path)
+            if pending and time.monotonic() >= next_look:
+                missed = _send_lost_jobs_again(app, pending, payloads, missed, report)
+                if stall.stalled(first_in_line(app, pending)):
+                    report.message(f"warning: {stall.notice()}")
+                    stall = StallWatch(stall.seconds)  # said again only after as long again
+                next_look = time.monotonic() + LOST_JOB_SECONDS
+            if pending:
+                time.sleep(POLL_SECONDS)
     except (OSError, redis.RedisError) as error:
         batch.unfinished = [str(source) for source in pending.values()]
         raise QueueLost(url, batch, error) from None
@@ -114,19 +128,19 @@ class QueueLost(PressroomError):
 
 
 def _send_lost_jobs_again(app: Celery, pending: Mapping[str, str], payloads: Mapping[str, dict[str, Any]],
-                          missed_before: set[str]) -> set[str]:
+                          missed_before: set[str], report: BatchReport) -> set[str]:
     """Send again, under the same id, each pending job the queue has lost (missed now and at the look
     before), and say so; returns the jobs missed now."""
     missed = jobs_nowhere(app, pending)
     for job_id in missed & missed_before:
-        click.echo(f"warning: {pending[job_id]}: the queue lost its job (a worker stopped as it took it); "
-                   "sent again", err=True)
+        report.message(f"warning: {pending[job_id]}: the queue lost its job (a worker stopped as it took it); "
+                       "sent again")
         app.send_task(TASK_NAME, args=[payloads[job_id]], task_id=job_id)
     return missed - missed_before
 
 
 def _write_outcome(outcome: tuple[str, Any], source: str, planned: dict[str, dict[str, str]], output_dir: Path,
-                   write: Callable[[Path, Any], list[Path]], batch: Batch) -> list[Path]:
+                   write: Callable[[Path, Any], list[Path]], batch: Batch, report: BatchReport) -> list[Path]:
     """Write a finished job's files, checked against the `planned` files first (all or none), or say why not."""
     state, value = outcome
     if state == "done":
@@ -140,9 +154,9 @@ def _write_outcome(outcome: tuple[str, Any], source: str, planned: dict[str, dic
             return written
     # A worker's own reason names the article as the job named it; any other names the source here.
     named = state == "failed" and Path(str(source)).name in value
-    click.echo(f"error: {value}" if named else f"error: {source}: {value}", err=True)
+    report.message(f"error: {value}" if named else f"error: {source}: {value}")
     batch.failed.append(str(source))
     return []
 
 
-__all__ = ["Batch", "QueueLost", "QueueUnreachable", "export_on_queue"]
+__all__ = ["Batch", "BatchReport", "QueueLost", "QueueUnreachable", "export_on_queue"]

@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import socket
 import sys
 
 from celery.signals import worker_process_init
 
+from ..execution import allow_export_processes
 from ..exporters import load_exporters
 from .queue import LOGGER, check_reachable, queue_app
-
-
-@worker_process_init.connect
-def allow_export_processes(**_) -> None:
-    """Billiard marks its pool processes daemonic, and multiprocessing refuses children to daemonic
-    processes; each job exports in a child process of its own (its time and memory limits), which
-    the pool process waits for and stops itself."""
-    multiprocessing.current_process()._config.pop("daemon", None)
 
 
 def run_worker(url: str, processes: int) -> None:
     """Take export jobs from the queue at `url` with `processes` worker processes, until stopped."""
     check_reachable(url)
     app = queue_app(url)
+    worker_process_init.connect(lambda **_: allow_export_processes(), weak=False)
     _log_jobs()
     # Loaded once here, so that every pool process and every export process forks warm.
     for exporter in load_exporters().values():

@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from conftest import LONG, RICH
 from pressroom.articles import read_article
-from pressroom.exporters import ExportOptions, export
+from pressroom.exporters import ExportOptions
+from pressroom.execution import export
 from pressroom.exporters.pdf import PAGE_GEOMETRY
 from pressroom.exporters.pdf.labels import page_labels
 from validators import require

@@ -13,7 +13,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from pressroom.articles import read_article
-from pressroom.exporters import export_set
+from pressroom.execution import export_set
 from conftest import SAMPLE
 from validators import pdfinfo, pdftotext
 

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from pressroom.articles import read_article
 from conftest import LONG, RICH, SAMPLE, VALID_MARKDOWN
 from pressroom.exporters.cover import cover_png
-from pressroom.exporters import ExportOptions, export, export_set
+from pressroom.exporters import ExportOptions
+from pressroom.execution import export, export_set
 from validators import ace_violations, epubcheck_messages
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",

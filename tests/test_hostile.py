@@ -20,7 +20,8 @@ from pypdf import PdfReader
 
 from pressroom.articles import ContentError, read_article
 from conftest import PRESSROOM, LONG
-from pressroom.exporters import ExportFailed, ExportLimits, ExportOptions, export
+from pressroom.exporters import ExportFailed, ExportOptions
+from pressroom.execution import ExportLimits, export
 from validators import epubcheck_messages, pdfinfo, pdftotext
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html as lxml_html
 
-from pressroom.exporters import export
+from pressroom.execution import export
 
 
 def test_the_html_edition_is_self_contained(rich):

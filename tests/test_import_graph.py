@@ -165,3 +165,28 @@ def test_create_app_only_configures_and_registers():
     assert not [node for node in ast.walk(factory) if node is not factory and isinstance(node, (ast.FunctionDef, ast.Lambda))]
     source = ast.get_source_segment((ROOT / "app.py").read_text(encoding="utf-8"), factory)
     assert "route" not in source and "pdf" not in source.lower().replace("pressroom", "")
+
+
+def test_no_module_outside_execution_creates_processes():
+    makers = ("os.fork", "multiprocessing", "ProcessPoolExecutor", "billiard")
+    found = [f"{name}: {maker}" for name, path in module_files().items()
+             if not name.startswith("pressroom.execution") for maker in makers
+             if maker in path.read_text(encoding="utf-8")]
+    assert found == []
+
+
+def test_execution_runs_exporters_and_knows_no_door():
+    graph = import_graph()
+    for name, path in module_files().items():
+        if name.startswith("pressroom.execution"):
+            assert not external_imports(path) & {"flask", "werkzeug", "click", "celery", "redis"}, name
+            assert not {module for module in graph[name] if module.startswith(("pressroom.web", "pressroom.jobs",
+                                                                                  "pressroom.cli", "pressroom.app"))}, name
+        if name.startswith(("pressroom.exporters", "pressroom.articles")):
+            assert not {module for module in graph[name] if module.startswith("pressroom.execution")}, name
+
+
+def test_the_queue_jobs_know_no_command_line():
+    for name, path in module_files().items():
+        if name.startswith("pressroom.jobs"):
+            assert "click" not in external_imports(path), name

@@ -17,7 +17,8 @@ from pypdf import PdfReader
 from conftest import ARABIC, FIXTURES, GREEK, JAPANESE, SAMPLE
 from pressroom.articles import read_article
 from pressroom.cli import main
-from pressroom.exporters import ExportOptions, export, export_set
+from pressroom.exporters import ExportOptions
+from pressroom.execution import export, export_set
 from pressroom.exporters.typefaces import missing_characters, writing_direction
 from pressroom.exporters.words import catalogue_languages, words_for
 from validators import pdffonts, require

@@ -9,7 +9,7 @@ import pytest
 from conftest import RICH, SAMPLE, VALID_MARKDOWN
 from pressroom.articles import read_article
 from pressroom.cli import write_files
-from pressroom.exporters import export_set
+from pressroom.execution import export_set
 
 
 def exported(article, folder: Path) -> Path:

@@ -11,7 +11,8 @@ from pypdf import PdfReader
 
 from pressroom.articles import read_article
 from conftest import FIXTURES, RICH, SAMPLE
-from pressroom.exporters import ExportOptions, export
+from pressroom.exporters import ExportOptions
+from pressroom.execution import export
 from validators import pdffonts, pdfinfo, pdftotext, qpdf_check
 
 PAGE_POINTS = {"a4": (595.276, 841.89), "letter": (612, 792), "a5": (419.528, 595.276), "6x9": (432, 648)}

@@ -159,7 +159,7 @@ def test_redis_lost_mid_batch_says_what_is_done_and_what_is_not(tmp_path):
 
 
 def test_the_server_hands_downloads_to_the_queue_and_a_restart_loses_nothing(tmp_path, sample):
-    from pressroom.exporters import export
+    from pressroom.execution import export
 
     content = tmp_path / "content"
     content.mkdir()

@@ -17,7 +17,8 @@ import redis
 from conftest import PRESSROOM, RICH
 from pressroom.app import create_app
 from pressroom.articles import read_article
-from pressroom.exporters import export_set, load_exporters, plan_editions
+from pressroom.exporters import load_exporters, plan_editions
+from pressroom.execution import export_set
 from pressroom.jobs.payload import PayloadRefused, read_job
 from pressroom.jobs.queue import TASK_NAME, queue_app
 from pressroom.jobs.results import MAX_RECORD_BYTES, planned_files, read_records

@@ -12,7 +12,7 @@ from lxml import etree
 
 from pressroom.articles import read_article
 from pressroom.articles.quotes import curl_quotes, quote_marks
-from pressroom.exporters import export_set
+from pressroom.execution import export_set
 from conftest import SAMPLE
 from validators import pdftotext
 

@@ -10,7 +10,8 @@ import pressroom.exporters.registry as registry
 from pressroom.articles import read_article
 from pressroom.cli import main
 from conftest import SAMPLE
-from pressroom.exporters import UnknownFormat, export, load_exporters
+from pressroom.exporters import UnknownFormat, load_exporters
+from pressroom.execution import export
 
 GROUP = "pressroom.exporters"
 BUILTIN_TARGETS = {

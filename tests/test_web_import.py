@@ -15,7 +15,7 @@ from lxml import etree
 from conftest import PRESSROOM
 from pressroom.articles import ContentError, read_article
 from pressroom.cli import main
-from pressroom.exporters import export, export_set
+from pressroom.execution import export, export_set
 from pressroom.jobs.payload import job_payload, read_payload_article
 from validators import ace_violations, epubcheck_messages, pdftotext
 from web_pages import PARAGRAPHS, article_body, data_uri, figure, page, png, saved_complete

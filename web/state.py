@@ -9,8 +9,8 @@ from typing import Any
 from flask import abort, current_app, request
 
 from ..articles import Article, Library
-from ..exporters import Edition, EditionPlan, ExportFailed, ExportLimits, ExportOptions, Finding, chosen_options, \
-    export_set
+from ..execution import ExportLimits, export_set
+from ..exporters import Edition, EditionPlan, ExportFailed, ExportOptions, Finding, chosen_options
 from .cache import EditionCache
 from .work import BackgroundWork, JobPending
 

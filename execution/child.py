@@ -20,48 +20,44 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
-
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..articles import Article, PressroomError
-from .base import ExportFailed
+from ..articles import Article as Publication, PressroomError
+from ..exporters.base import ExportFailed
+from .limits import ExportLimits
+from .memory import address_space
 
 LOGGER = logging.getLogger("pressroom")
 
 
 @dataclass(frozen=True)
-class ExportLimits:
-    """How long and how much memory one export may take; `start_method` is how workers start:
-    "fork" for single-threaded callers (the CLI), "forkserver" for threaded servers, whose workers
-    make at most `exports_per_worker` exports, and none after one that left the worker
-    `worker_growth_bytes` larger than when it became ready (so that a later export has nearly the
-    headroom of a fresh one)."""
+class ExportJob:
+    """One export for a worker process: `work(publication, *arguments)` within `limits`; `label` names
+    the work in messages ("PDF", "PDF and EPUB")."""
 
-    seconds: float = field(default_factory=lambda: float(os.environ.get("PRESSROOM_EXPORT_SECONDS", 120)))
-    memory_bytes: int = field(
-        default_factory=lambda: int(os.environ.get("PRESSROOM_EXPORT_MEMORY_MB", 3072)) * 1024 * 1024)
-    start_method: str = "fork"
-    exports_per_worker: int = 50
-    worker_growth_bytes: int = 256 * 1024 * 1024
+    work: Callable[..., Any]
+    publication: Publication
+    label: str
+    limits: ExportLimits
+    arguments: tuple[Any, ...] = ()
 
 
 IDLE_WORKERS = 2  # a server's workers waiting for an export: as many as it makes editions at once
 
 
-def run_isolated(work: Callable[..., Any], article: Article, label: str, limits: ExportLimits, *args: Any,
-                 rehearsal: Callable[[], None] | None = None) -> Any:
-    """`work(article, *args)` in a worker process within `limits`; its result, or ExportFailed.
+def run_isolated(job: ExportJob, rehearsal: Callable[[], None] | None = None) -> Any:
+    """`job` in a worker process within its limits; its result, or ExportFailed.
 
-    `label` names the work in messages ("PDF", "PDF and EPUB"). With a forkserver the export goes
+    With a forkserver the export goes
     to a waiting worker when there is one, and the worker waits for the next export afterwards if
     it may; when none is left waiting, one is started ahead and runs `rehearsal` (a small export),
     so that the next export neither waits for a worker to start nor pays for first touching what
     it inherited.
     """
-    job = (work, article, label, limits, args)
+    limits = job.limits
     if limits.start_method == "fork":
         worker = _Worker.fork(job)
     else:
@@ -74,11 +70,12 @@ def run_isolated(work: Callable[..., Any], article: Article, label: str, limits:
     again = False
     try:
         if not worker.results.poll(limits.seconds):
-            raise ExportFailed(article, label, f"it took longer than {limits.seconds:g} seconds", transient=True)
+            raise ExportFailed(job.publication, job.label, f"it took longer than {limits.seconds:g} seconds",
+                               transient=True)
         try:
             outcome, payload, again = worker.results.recv()
         except EOFError:
-            raise ExportFailed(article, label, _death_reason(worker.process), transient=True) from None
+            raise ExportFailed(job.publication, job.label, _death_reason(worker.process), transient=True) from None
     finally:
         if not (again and _wait_again(worker, limits.start_method)):
             worker.stop()
@@ -96,7 +93,7 @@ class _Worker:
     results: Any
 
     @classmethod
-    def start(cls, context, rehearsal: Callable[[], None] | None = None, job: tuple | None = None) -> _Worker:
+    def start(cls, context, rehearsal: Callable[[], None] | None = None, job: ExportJob | None = None) -> _Worker:
         """A server's worker, started by a multiprocessing context (a forkserver's) with its first
         job or, ahead of one, with `rehearsal`."""
         jobs_receiver, jobs = context.Pipe(duplex=False)
@@ -108,7 +105,7 @@ class _Worker:
         return cls(process, jobs, results)
 
     @classmethod
-    def fork(cls, job: tuple) -> _Worker:
+    def fork(cls, job: ExportJob) -> _Worker:
         """A worker forked from this single-threaded process for `job`, with nothing but a pipe:
         multiprocessing would cost a cold command about 10 ms of imports."""
         answers, answer_sender = os.pipe()
@@ -130,7 +127,7 @@ class _Worker:
             try:
                 os.close(answers)
                 sender = _AnswerSender(answer_sender)
-                _send(sender, _answer(*job), False, job)
+                _send(sender, _answer(job), False, job)
                 sender.close()
                 status = 0
             finally:
@@ -234,7 +231,7 @@ _IDLE: dict[str, list[_Worker]] = {}  # waiting for an export, the last to have 
 _IDLE_LOCK = threading.Lock()
 
 
-def _idle_worker(start_method: str, job: tuple) -> _Worker | None:
+def _idle_worker(start_method: str, job: ExportJob) -> _Worker | None:
     """A waiting worker, which has taken `job`: the one that worked last, whose caches are warmest."""
     while True:
         with _IDLE_LOCK:
@@ -269,7 +266,7 @@ def _wait_again(worker: _Worker, start_method: str) -> bool:
         return True
 
 
-def _serve(jobs, results, rehearsal: Callable[[], None] | None, job: tuple | None) -> None:
+def _serve(jobs, results, rehearsal: Callable[[], None] | None, job: ExportJob | None) -> None:
     """A server's worker: rehearse when started ahead of a job, then make exports as they come on
     `jobs`, each answered on `results` with whether it will take another. It stops after one that
     failed, or past the job's limits (`exports_per_worker`, `worker_growth_bytes`); a parent that
@@ -279,7 +276,7 @@ def _serve(jobs, results, rehearsal: Callable[[], None] | None, job: tuple | Non
             rehearsal()
         except Exception:  # the job meets the same problem and reports it properly
             LOGGER.debug("the export worker's rehearsal failed", exc_info=True)
-    ready_size = _address_space()
+    ready_size = address_space().size
     made = 0
     while True:
         if job is None:
@@ -287,11 +284,10 @@ def _serve(jobs, results, rehearsal: Callable[[], None] | None, job: tuple | Non
                 job = jobs.recv()
             except EOFError:
                 return
-        answer = _answer(*job)
+        answer = _answer(job)
         made += 1
-        limits = job[3]
-        again = (answer[0] == "done" and made < limits.exports_per_worker
-                 and _address_space() < ready_size + limits.worker_growth_bytes)
+        again = (answer[0] == "done" and made < job.limits.exports_per_worker
+                 and address_space().size < ready_size + job.limits.worker_growth_bytes)
         if not _send(results, answer, again, job) or not again:
             return
         job = None
@@ -304,19 +300,20 @@ def _context(start_method: str):
 
     context = multiprocessing.get_context(start_method)
     if start_method == "forkserver":
-        context.set_forkserver_preload(["pressroom.exporters.preload"])
+        context.set_forkserver_preload(["pressroom.execution.forkserver_preload"])
     return context
 
 
-def _answer(work, article, label, limits: ExportLimits, args) -> tuple[str, Any]:
+def _answer(job: ExportJob) -> tuple[str, Any]:
     """In the worker: limit memory, run, and say ("done", result) or ("failed", message)."""
+    article, label = job.publication, job.label
     # Engines in C may crash when memory runs out; the parent reports that, so no dump from here.
     faulthandler.disable()
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = limits.memory_bytes if hard == resource.RLIM_INFINITY else min(limits.memory_bytes, hard)
+    limit = job.limits.memory_bytes if hard == resource.RLIM_INFINITY else min(job.limits.memory_bytes, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     try:
-        result = ("done", work(article, *args))
+        result = ("done", job.work(article, *job.arguments))
     except PressroomError as error:
         result = ("failed", str(error))
     except MemoryError:
@@ -324,7 +321,7 @@ def _answer(work, article, label, limits: ExportLimits, args) -> tuple[str, Any]
     except RecursionError:
         result = ("failed", str(ExportFailed(article, label, "its structure is nested too deeply")))
     except Exception as error:  # an engine's own failure: the user gets the reason, the log the traceback
-        if _near_limit(limit):  # C extensions report an exhausted address space in odd ways
+        if address_space().peak > limit * 0.95:  # C extensions report an exhausted address space in odd ways
             result = ("failed", str(ExportFailed(article, label, "it needs more memory than an export may use")))
         else:
             LOGGER.error("export of %s as %s failed:\n%s", article.source_path, label, traceback.format_exc())
@@ -333,34 +330,15 @@ def _answer(work, article, label, limits: ExportLimits, args) -> tuple[str, Any]
     return result
 
 
-def _send(sender, answer: tuple[str, Any], again: bool, job: tuple) -> bool:
+def _send(sender, answer: tuple[str, Any], again: bool, job: ExportJob) -> bool:
     """Send `job`'s answer and whether this worker takes another export; False if it had to say
     instead that the edition is too large to send."""
-    _, article, label, _, _ = job
     try:
         sender.send((*answer, again))
         return True
     except MemoryError:
-        sender.send(("failed", str(ExportFailed(article, label, "the edition is too large")), False))
+        sender.send(("failed", str(ExportFailed(job.publication, job.label, "the edition is too large")), False))
         return False
-
-
-def _address_space() -> int:
-    """This process's address space (VmSize) in bytes, which its memory limit bounds."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def _near_limit(limit: int) -> bool:
-    """Whether this process came within 5% of its address-space limit."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmPeak:"):
-                return int(line.split()[1]) * 1024 > limit * 0.95
-    return False
 
 
 def _death_reason(worker) -> str:

@@ -1,0 +1,33 @@
+"""Editions made in a limited worker process: the one way the CLI, the web UI and queue workers export."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..articles import Article
+from ..exporters import Edition, ExportOptions, make_editions, plan_editions, prepare_engines, rehearse_engines
+from .child import ExportJob, run_isolated
+from .limits import ExportLimits
+
+
+def export_set(article: Article, formats: Sequence[str], options: Mapping[str, Any] | None = None,
+               limits: ExportLimits | None = None) -> dict[str, Edition]:
+    """The editions of `article` in `formats`, made together in one worker process within `limits`
+    (time, memory); the print layout is made once, however many editions mark its pages.
+
+    The CLI, the web UI and queue workers all come through here; ExportFailed says why not.
+    """
+    plans = plan_editions(formats, options)
+    limits = limits or ExportLimits()
+    if limits.start_method == "fork":
+        prepare_engines(plans)
+    label = " and ".join(plan.exporter.label for plan in plans)
+    job = ExportJob(make_editions, article, label, limits, (plans, options or ExportOptions()))
+    return run_isolated(job, rehearsal=rehearse_engines)
+
+
+def export(article: Article, format_name: str, options: Mapping[str, Any] | None = None,
+           limits: ExportLimits | None = None) -> bytes:
+    """The main file of one edition (see `export_set`)."""
+    return export_set(article, [format_name], options, limits)[format_name].main.data

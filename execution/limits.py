@@ -1,0 +1,22 @@
+"""How long and how much memory one export may take, and how its worker processes start."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ExportLimits:
+    """How long and how much memory one export may take; `start_method` is how workers start:
+    "fork" for single-threaded callers (the CLI, a queue worker's pool process), "forkserver" for
+    threaded servers, whose workers make at most `exports_per_worker` exports, and none after one
+    that left the worker `worker_growth_bytes` larger than when it became ready (so that a later
+    export has nearly the headroom of a fresh one)."""
+
+    seconds: float = field(default_factory=lambda: float(os.environ.get("PRESSROOM_EXPORT_SECONDS", 120)))
+    memory_bytes: int = field(
+        default_factory=lambda: int(os.environ.get("PRESSROOM_EXPORT_MEMORY_MB", 3072)) * 1024 * 1024)
+    start_method: str = "fork"
+    exports_per_worker: int = 50
+    worker_growth_bytes: int = 256 * 1024 * 1024
