@@ -71,8 +71,8 @@ class AddressRefused(FetchError):
                        f"addresses unless its operator allows the host (`pressroom serve --allow-host {host}`, or "
                        f"{ALLOWED_HOSTS_VARIABLE}={host}; not the trusted Host names)")
         else:
-            carried = carried_ipv4(ipaddress.ip_address(address))
-            inside = f" (carrying the IPv4 address {', '.join(map(str, carried))})" if carried else ""
+            carried = _judged(ipaddress.ip_address(address))[1]
+            inside = f" (carrying the IPv4 address {carried})" if carried else ""
             message = (f"{url}: refused: {host} is at {address}{inside}, in the {kind} range, not a public address, "
                        f"which Pressroom does not fetch from unless told to (--allow-host {host})")
         super().__init__(message)
@@ -90,18 +90,23 @@ class Fetched:
 def address_kind(address: str) -> str | None:
     """What kind of non-public range `address` lies in ("loopback 127.0.0.0/8"), or None if public; an
     IPv6 address that carries an IPv4 address is judged by the IPv4 address (each place it may be)."""
-    ip = ipaddress.ip_address(address)
+    judged = _judged(ipaddress.ip_address(address))
+    return None if judged is None else judged[0]
+
+
+def _judged(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> tuple[str, ipaddress.IPv4Address | None] | None:
+    """The kind of non-public range `ip` lies in, with the IPv4 address it carries that lies there, or None."""
     kind = _listed_kind(ip)
     if kind is not None:
-        return kind
+        return kind, None
     carried = carried_ipv4(ip)
     for inside in carried:
         kind = _listed_kind(inside) or (None if inside.is_global else "non-public")
         if kind is not None:
-            return kind
-    if carried:
+            return kind, inside
+    if carried or ip.is_global:
         return None
-    return None if ip.is_global else "non-public"
+    return "non-public", None
 
 
 def carried_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, ...]:
@@ -202,6 +207,7 @@ class Fetcher:
         connection = (_PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection)(
             host, port, address, self.timeout, deadline)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        response = None
         try:
             connection.request("GET", target, headers={"User-Agent": USER_AGENT, "Accept": accept,
                                                        "Accept-Encoding": "identity"})
@@ -229,6 +235,8 @@ class Fetcher:
         except (OSError, http.client.HTTPException) as error:
             raise FetchError(f"{url}: could not fetch it ({error})") from None
         finally:
+            if response is not None:
+                response.close()
             connection.close()
 
     def _checked_address(self, url: str, host: str, port: int) -> str:
@@ -272,10 +280,13 @@ class _Deadline:
 class _DeadlineSocket:
     """A connected socket each of whose waits (send, receive, a TLS handshake's) lasts at most the
     time left before the deadline: http.client reads a status line, headers and chunk sizes a
-    receive at a time, so a server sending a byte at a time cannot stretch a fetch past it."""
+    receive at a time, so a server sending a byte at a time cannot stretch a fetch past it. Like a
+    socket's, it stays open while a response reads from it, though the connection has let it go."""
 
     def __init__(self, sock: socket.socket, step: float, deadline: _Deadline) -> None:
         self.sock, self.step, self.deadline = sock, step, deadline
+        self.readers = 0
+        self.released = False
 
     def wait(self) -> None:
         """Set the socket's timeout for its next operation."""
@@ -288,10 +299,18 @@ class _DeadlineSocket:
     def makefile(self, mode: str):
         if mode != "rb":
             raise ValueError(f"a fetch reads its answer as bytes, not {mode!r}")
+        self.readers += 1
         return io.BufferedReader(_DeadlineReader(self))
 
     def close(self) -> None:
-        self.sock.close()
+        self.released = True
+        if self.readers == 0:
+            self.sock.close()
+
+    def reader_closed(self) -> None:
+        self.readers -= 1
+        if self.released and self.readers == 0:
+            self.sock.close()
 
 
 class _DeadlineReader(io.RawIOBase):
@@ -306,6 +325,11 @@ class _DeadlineReader(io.RawIOBase):
     def readinto(self, buffer) -> int:
         self.connection.wait()
         return _within(self.connection.deadline, self.connection.sock.recv_into, buffer)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.connection.reader_closed()
+        super().close()
 
 
 def _within(deadline: _Deadline, operation, *arguments, **keywords):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import threading
 import time
@@ -11,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from pressroom.articles.fetching import FETCHES_PER_IMPORT, USER_AGENT, Fetcher, FetchDeadlinePassed, FetchError, \
-    address_kind
+    address_kind, carried_ipv4
 from pressroom.cli import main
 from server import free_port
 from web_pages import article_body, figure, page, png
@@ -173,9 +174,31 @@ def test_an_error_status_is_a_clear_error():
     ("224.0.0.1", "multicast 224.0.0.0/4"), ("240.0.0.1", "reserved 240.0.0.0/4"), ("0.0.0.0", "“this network” 0.0.0.0/8"),
     ("::1", "loopback ::1/128"), ("fe80::1", "link-local fe80::/10"), ("fd00::1", "private (unique local) fc00::/7"),
     ("::ffff:127.0.0.1", "loopback 127.0.0.0/8"), ("93.184.215.14", None), ("2606:4700::1111", None),
+    ("::127.0.0.2", "loopback 127.0.0.0/8"), ("::ffff:0:7f00:2", "loopback 127.0.0.0/8"),
+    ("64:ff9b::7f00:2", "loopback 127.0.0.0/8"), ("64:ff9b::10.1.2.3", "private 10.0.0.0/8"),
+    ("64:ff9b:1::7f00:2", "loopback 127.0.0.0/8"), ("::ffff:0:169.254.169.254", "link-local 169.254.0.0/16"),
+    ("::93.184.215.14", None), ("64:ff9b::93.184.215.14", None), ("::1", "loopback ::1/128"), ("::", "unspecified ::/128"),
 ])
 def test_address_ranges_are_named(address, kind):
     assert address_kind(address) == kind
+
+
+def test_a_local_use_nat64_address_is_refused_if_any_place_rfc_6052_allows_carries_a_non_public_address():
+    # 127.0.0.2 where a /48 translator puts it (bytes 6, 7, 9, 10), 93.184.215.14 where a /96 one does.
+    assert address_kind("64:ff9b:1:7f00:0:200:5db8:d70e") is not None
+    assert carried_ipv4(ipaddress.ip_address("64:ff9b:1:7f00:0:200:5db8:d70e"))[-1] == ipaddress.ip_address("127.0.0.2")
+
+
+@pytest.mark.parametrize("host", ["::127.0.0.2", "::ffff:0:7f00:2", "64:ff9b::7f00:2", "64:ff9b:1::7f00:2"])
+def test_an_ipv6_address_carrying_a_loopback_ipv4_address_is_refused_before_any_connection(host, runner, tmp_path):
+    with silent_listener("127.0.0.2") as listener:
+        url = f"http://[{host}]:{listener.getsockname()[1]}/a.html"
+        result = runner.invoke(main, ["export", url, "-f", "md", "-o", str(tmp_path)])
+        assert connections(listener) == 0
+    assert result.exit_code == 1
+    assert "(carrying the IPv4 address 127.0.0.2), in the loopback 127.0.0.0/8 range, not a public address" \
+        in result.output
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_address_checked_is_the_address_connected_to(monkeypatch):
