@@ -54,7 +54,11 @@ class FetchError(PressroomError):
 
 
 class FetchTooLarge(FetchError):
-    """A page or image larger than the bytes it was allowed."""
+    """A page or image larger than the bytes it was allowed; `bytes_read` before that was known."""
+
+    def __init__(self, message: str, bytes_read: int) -> None:
+        super().__init__(message)
+        self.bytes_read = bytes_read
 
 
 class FetchDeadlinePassed(FetchError):
@@ -218,12 +222,12 @@ class Fetcher:
             if response.status == 200:
                 declared = response.getheader("Content-Length")
                 if declared and declared.isdigit() and int(declared) > max_bytes:
-                    raise self._too_large(url, max_bytes)
+                    raise self._too_large(url, max_bytes, 0)
                 chunks, size = [], 0
                 while chunk := response.read1(_CHUNK):
                     size += len(chunk)
                     if size > max_bytes:
-                        raise self._too_large(url, max_bytes)
+                        raise self._too_large(url, max_bytes, size)
                     chunks.append(chunk)
                 data = b"".join(chunks)
             media_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
@@ -253,9 +257,9 @@ class Fetcher:
                     raise AddressRefused(url[:200], host, address, kind, self.on_server)
         return addresses[0]
 
-    def _too_large(self, url: str, max_bytes: int) -> FetchTooLarge:
+    def _too_large(self, url: str, max_bytes: int, bytes_read: int) -> FetchTooLarge:
         size = f"{max_bytes // (1024 * 1024)} MiB" if max_bytes >= 1024 * 1024 else f"{max_bytes // 1024} KiB"
-        return FetchTooLarge(f"{url}: larger than {size}; Pressroom stops there")
+        return FetchTooLarge(f"{url}: larger than {size}; Pressroom stops there", bytes_read)
 
 
 class _DeadlineReached(TimeoutError):
