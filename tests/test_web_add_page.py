@@ -86,3 +86,12 @@ def test_an_image_on_a_host_not_allowed_is_dropped_with_a_notice_that_reveals_no
     notice = re.search(r"image &#39;[^&]*lamp\.png&#39; dropped: [^<]*", preview).group(0)
     assert "localhost is not a public address" in notice and "--allow-host localhost" in notice
     assert "127.0.0.1" not in notice and "is at" not in notice and "loopback" not in notice
+
+
+def test_the_hosts_of_pressroom_fetch_allowed_hosts_may_be_fetched_from(content_dir, monkeypatch):
+    monkeypatch.setenv("PRESSROOM_FETCH_ALLOWED_HOSTS", " news.test , 127.0.0.1,")
+    client = create_app({"CONTENT_DIR": str(content_dir), "TESTING": True, "SECRET_KEY": "test"}).test_client()
+    with site({"/lights.html": html_page()}) as base:
+        response = client.post("/add", data={"csrf_token": token(client), "source": "address",
+                                             "url": f"{base}/lights.html"})
+    assert response.status_code == 303 and (content_dir / "lights" / "lights.md").exists()
