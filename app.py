@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
+from .articles.fetching import allowed_hosts_from_environment
 from .execution import ExportLimits
 from .exporters.rendering import TEMPLATES_DIR
 from .locations import default_content_dir, instance_dir
-from .web import books, editions, library, pages
+from .web import books, editions, imports, library, pages
 from .web.security import secret_key, trusted_hosts_from_environment
 from .web.state import EXTENSION, WebState
 
@@ -24,7 +25,8 @@ def create_app(config: dict | None = None) -> Flask:
     # A pasted article may be as long as an upload (Flask's default for a text field is 500 kB), so a
     # 413 other than the upload limit means too many form parts.
     app.config.from_mapping(MAX_CONTENT_LENGTH=32 * 1024 * 1024, MAX_FORM_MEMORY_SIZE=32 * 1024 * 1024,
-                            EXPORT_LIMITS=ExportLimits(start_method="forkserver"), EXPORT_SLOTS=2,
+                            EXPORT_LIMITS=ExportLimits(start_method="forkserver"), EXPORT_SLOTS=2, IMPORT_SLOTS=2,
+                            ALLOWED_FETCH_HOSTS=allowed_hosts_from_environment(),
                             TRUSTED_HOSTS=trusted_hosts_from_environment(), SESSION_COOKIE_SAMESITE="Lax")
     if config:
         app.config.from_mapping(config)
@@ -33,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     app.extensions[EXTENSION] = WebState.from_config(app.config)
+    app.extensions[imports.EXTENSION] = imports.ImportSlots(app.config["IMPORT_SLOTS"])
     for feature in (library, editions, pages, books):
         app.register_blueprint(feature.blueprint)
     return app

@@ -325,11 +325,17 @@ def worker_command(queue_url: str, processes: int) -> None:
 @click.option("--queue", "queue_url", envvar="PRESSROOM_QUEUE", metavar="URL",
               help="Hand exports to the workers of this Redis queue instead of this server's own processes.  "
                    "[env: PRESSROOM_QUEUE]")
-def serve_command(host: str, port: int, content_dir: Path, queue_url: str | None) -> None:
+@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="HOST",
+              help="Let pages added by address come from HOST even though it is on a loopback, private or other "
+                   "non-public address (repeatable; not the Host names the server answers to).  "
+                   "[env: PRESSROOM_FETCH_ALLOWED_HOSTS, names separated by commas]")
+def serve_command(host: str, port: int, content_dir: Path, queue_url: str | None,
+                  allowed_hosts: tuple[str, ...]) -> None:
     """Serve the web UI with waitress (a production WSGI server)."""
     import waitress
 
     from .app import create_app
+    from .articles.fetching import allowed_hosts_from_environment
     from .web.security import trusted_hosts
 
     hosts = trusted_hosts(host)
@@ -345,10 +351,12 @@ def serve_command(host: str, port: int, content_dir: Path, queue_url: str | None
             check_reachable(queue_url)
         except PressroomError as error:
             _fail(error)
-    app = create_app({"CONTENT_DIR": str(content_dir), "TRUSTED_HOSTS": hosts, "QUEUE_URL": queue_url})
+    app = create_app({"CONTENT_DIR": str(content_dir), "TRUSTED_HOSTS": hosts, "QUEUE_URL": queue_url,
+                      "ALLOWED_FETCH_HOSTS": allowed_hosts_from_environment() + allowed_hosts})
     click.echo(f"Pressroom is serving {content_dir} on http://{host}:{port}/ (Ctrl+C stops it)")
-    # Threads beyond the export slots answer ordinary pages while editions are being made.
-    waitress.serve(app, host=host, port=port, threads=app.config["EXPORT_SLOTS"] + PAGE_THREADS, ident="Pressroom")
+    # Threads beyond the export and import slots answer ordinary pages while editions are made and pages fetched.
+    threads = app.config["EXPORT_SLOTS"] + app.config["IMPORT_SLOTS"] + PAGE_THREADS
+    waitress.serve(app, host=host, port=port, threads=threads, ident="Pressroom")
 
 
 def write_files(output_dir: Path, files) -> list[Path]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError
+from .fetching import Fetcher
 from .model import Article
 from .page_import import add_page_address, add_page_upload, web_page_among
 from .readers import read_article, slug_for, stored_extensions
@@ -75,9 +76,9 @@ class Library:
         page = web_page_among(files)
         return add_upload(self, files, replace) if page is None else add_page_upload(self, files, page, replace)
 
-    def add_address(self, url: str, allowed_hosts: tuple[str, ...] = (), replace: bool = False) -> Article:
-        """Fetch the web page at `url` once and store it, as `add_page_address` does."""
-        return add_page_address(self, url, allowed_hosts, replace)
+    def add_address(self, url: str, fetcher: Fetcher, replace: bool = False) -> Article:
+        """Fetch the web page at `url` once, through `fetcher`, and store it, as `add_page_address` does."""
+        return add_page_address(self, url, fetcher, replace)
 
     def delete(self, slug: str) -> None:
         """Remove the article `slug`: its folder (with its images), or its file at the top. It leaves the

@@ -12,10 +12,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from PIL import Image
 
+from .archives import MAX_UNPACKED_BYTES
 from .assets import MAX_ASSET_BYTES, check_image, sniff_media_type
 from .errors import ContentError
-from .fetching import MAX_IMAGE_BYTES, Fetcher, FetchError
+from .fetching import MAX_IMAGE_BYTES, Fetcher, FetchError, FetchTooLarge
 from .model import Asset
+
+# The images one page may bring: this many addresses tried, and the bytes an upload may unpack to.
+MAX_PAGE_IMAGES = 100
 
 # Lazy-loading scripts keep the real address here and a placeholder in `src`.
 _LAZY_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-url", "data-hi-res-src")
@@ -82,11 +86,20 @@ class PageImage:
 
 class PageImages:
     """Loads a page's images: `data:` URIs, files of the page's folder (`folder`, for a saved page), or
-    web addresses through `fetcher` (for a fetched page; a saved page's web images are not fetched)."""
+    web addresses through `fetcher` (for a fetched page; a saved page's web images are not fetched).
 
-    def __init__(self, page: Path | str, folder: Path | None, fetcher: Fetcher | None) -> None:
+    A page's images are bounded as an upload is: at most `max_images` addresses are tried and
+    `max_bytes` read, images kept or not; once an image would pass the bytes, it and every image
+    after it are dropped unread."""
+
+    def __init__(self, page: Path | str, folder: Path | None, fetcher: Fetcher | None,
+                 max_images: int = MAX_PAGE_IMAGES, max_bytes: int = MAX_UNPACKED_BYTES) -> None:
         self.page, self.folder, self.fetcher = page, folder, fetcher
-        self._loaded: dict[str, PageImage] = {}
+        self.max_images, self.max_bytes = max_images, max_bytes
+        self.bytes_read = 0
+        self._full = False
+        self._loaded: dict[str, PageImage | ImageDropped] = {}
+        self._kept = 0
 
     def load(self, address: str, base: str | None) -> PageImage:
         """The image at `address` (relative to the page's address `base`), checked; or ImageDropped."""
@@ -97,18 +110,39 @@ class PageImages:
         else:
             key = address
         if key not in self._loaded:
-            data = self._bytes(key)
-            href = f"images/{len(self._loaded) + 1:02d}-{_name_of(key)}"
             try:
-                media_type = sniff_media_type(Path(str(self.page)), address[:80], data)
-                check_image(Path(str(self.page)), address[:80], data)
-            except ContentError as error:
-                raise ImageDropped(error.problem) from None
-            with Image.open(io.BytesIO(data)) as image:
-                tiny = max(image.size) <= TRACKING_PIXEL_SIDE
-            href = f"{href}.{_EXTENSIONS[media_type]}"
-            self._loaded[key] = PageImage(Asset(href=href, path=None, media_type=media_type, content=data), tiny)
-        return self._loaded[key]
+                self._loaded[key] = self._image(key, address, len(self._loaded) + 1)
+                self._kept += 1
+            except ImageDropped as dropped:
+                self._loaded[key] = dropped
+        loaded = self._loaded[key]
+        if isinstance(loaded, ImageDropped):
+            raise loaded
+        return loaded
+
+    def _image(self, key: str, address: str, tried: int) -> PageImage:
+        if tried > self.max_images:
+            raise ImageDropped(f"the page has more than {self.max_images} images, as many as Pressroom takes from one")
+        if self._full or self.bytes_read >= self.max_bytes:
+            raise self._past_budget()
+        data = self._bytes(key)
+        self.bytes_read += len(data)
+        if self.bytes_read > self.max_bytes:
+            self._full = True
+            raise self._past_budget()
+        try:
+            media_type = sniff_media_type(Path(str(self.page)), address[:80], data)
+            check_image(Path(str(self.page)), address[:80], data)
+        except ContentError as error:
+            raise ImageDropped(error.problem) from None
+        with Image.open(io.BytesIO(data)) as image:
+            tiny = max(image.size) <= TRACKING_PIXEL_SIDE
+        href = f"images/{self._kept + 1:02d}-{_name_of(key)}.{_EXTENSIONS[media_type]}"
+        return PageImage(Asset(href=href, path=None, media_type=media_type, content=data), tiny)
+
+    def _past_budget(self) -> ImageDropped:
+        return ImageDropped(f"the page's images pass {self.max_bytes // (1024 * 1024)} MiB, as much as Pressroom "
+                            "takes from one page (as from an upload)")
 
     def _bytes(self, key: str) -> bytes:
         if key.startswith("data:"):
@@ -118,8 +152,15 @@ class PageImages:
             if self.fetcher is None:
                 raise ImageDropped("it is on the web, and only a page named by its address has its images fetched "
                                    "(save the page “complete”, with its folder)")
+            left = self.max_bytes - self.bytes_read
             try:
-                return self.fetcher.fetch(key, MAX_IMAGE_BYTES, accept="image/*").data
+                return self.fetcher.fetch(key, min(MAX_IMAGE_BYTES, left), accept="image/*").data
+            except FetchTooLarge as error:
+                self.bytes_read += error.bytes_read
+                if left < MAX_IMAGE_BYTES:
+                    self._full = True
+                    raise self._past_budget() from None
+                raise ImageDropped(str(error)) from None
             except FetchError as error:
                 raise ImageDropped(str(error)) from None
         if scheme or self.folder is None:

@@ -49,10 +49,9 @@ def add_page_upload(library: ArticleFolder, files: list[UploadedFile], page: Upl
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def add_page_address(library: ArticleFolder, url: str, allowed_hosts: tuple[str, ...] = (),
-                     replace: bool = False) -> Article:
-    """Fetch the page at `url` (once: the library keeps what came) and store it, as `add_page_upload` does."""
-    fetcher = Fetcher(allowed_hosts)
+def add_page_address(library: ArticleFolder, url: str, fetcher: Fetcher, replace: bool = False) -> Article:
+    """Fetch the page at `url` through `fetcher` (once: the library keeps what came; one fetcher is one
+    import, under one deadline) and store it, as `add_page_upload` does."""
     page = fetch_page(url.strip(), fetcher)
     article = read_fetched_page(page, fetcher)
     library.folder.mkdir(parents=True, exist_ok=True)

@@ -121,6 +121,8 @@ def main() -> None:
     print("\nbook -> PDF, what the depth of WeasyPrint's call costs on this Python (bench/stack_chunks.py):")
     subprocess.run([str(VENV_BIN / "python"), "-P", str(BENCH / "stack_chunks.py"), str(book), str(sources / "book")],
                    check=True, env=env)
+    print("\nweb import, what the image budget holds (bench/import_budget.py):")
+    subprocess.run([str(VENV_BIN / "python"), "-P", str(BENCH / "import_budget.py")], check=True, env=env)
     shutil.rmtree(work, ignore_errors=True)
 
 

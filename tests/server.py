@@ -28,12 +28,13 @@ class ServerURL(str):
 
 
 @contextmanager
-def running_server(content_dir: Path, **environment: str):
-    """Yield the base URL of a `pressroom serve` process (a ServerURL); stop it afterwards."""
+def running_server(content_dir: Path, arguments: tuple[str, ...] = (), **environment: str):
+    """Yield the base URL of a `pressroom serve` process (a ServerURL), started with `arguments` and
+    `environment` besides; stop it afterwards."""
     port = free_port()
     env = {**os.environ, **environment}
     process = subprocess.Popen([PRESSROOM, "serve", "--host", "127.0.0.1",
-                                "--port", str(port), "--content", str(content_dir)],
+                                "--port", str(port), "--content", str(content_dir), *arguments],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
     base = ServerURL(f"http://127.0.0.1:{port}")
     base.pid = process.pid

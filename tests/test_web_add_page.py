@@ -58,10 +58,40 @@ def test_an_address_is_fetched_once_from_an_allowed_host_and_stored(content_dir)
     assert (content_dir / "lights" / "original" / "lights.html").read_bytes() == html_page()[2]
 
 
-def test_an_address_on_a_host_not_allowed_is_refused_in_the_form(client, content_dir):
+def test_an_address_on_a_host_not_allowed_is_refused_in_the_form_saying_how_the_operator_allows_it(client, content_dir):
     with site({"/a.html": html_page()}) as base:
-        response = client.post("/add", data={"csrf_token": token(client), "source": "address", "url": f"{base}/a.html"})
+        url = base.replace("127.0.0.1", "localhost") + "/a.html"
+        response = client.post("/add", data={"csrf_token": token(client), "source": "address", "url": url})
+        assert Site.seen == []
     assert response.status_code == 422
-    text = response.get_data(as_text=True)
-    assert re.search(r'id="address-error">[^<]*refused: 127\.0\.0\.1 is at 127\.0\.0\.1, in the loopback', text)
+    error = re.search(r'id="address-error">([^<]*)<', response.get_data(as_text=True)).group(1)
+    assert f"{url}: refused: localhost is not a public address" in error
+    assert "`pressroom serve --allow-host localhost`" in error and "PRESSROOM_FETCH_ALLOWED_HOSTS=localhost" in error
+    assert "127.0.0.1" not in error and "::1" not in error and "loopback" not in error
     assert not (content_dir / "a").exists()
+
+
+def test_an_image_on_a_host_not_allowed_is_dropped_with_a_notice_that_reveals_no_address(content_dir):
+    app = create_app({"CONTENT_DIR": str(content_dir), "TESTING": True, "SECRET_KEY": "test",
+                      "ALLOWED_FETCH_HOSTS": ["127.0.0.1"]})
+    client = app.test_client()
+    with site({}) as base:
+        image = base.replace("127.0.0.1", "localhost") + "/lamp.png"
+        Site.routes.update({"/a.html": (200, {"Content-Type": "text/html"}, page(article_body(figure(image))).encode()),
+                            "/lamp.png": (200, {"Content-Type": "image/png"}, png())})
+        response = client.post("/add", data={"csrf_token": token(client), "source": "address", "url": f"{base}/a.html"})
+        assert response.status_code == 303
+        assert [path for path, _, _ in Site.seen] == ["/a.html"]
+    preview = client.get(response.headers["Location"]).get_data(as_text=True)
+    notice = re.search(r"image &#39;[^&]*lamp\.png&#39; dropped: [^<]*", preview).group(0)
+    assert "localhost is not a public address" in notice and "--allow-host localhost" in notice
+    assert "127.0.0.1" not in notice and "is at" not in notice and "loopback" not in notice
+
+
+def test_the_hosts_of_pressroom_fetch_allowed_hosts_may_be_fetched_from(content_dir, monkeypatch):
+    monkeypatch.setenv("PRESSROOM_FETCH_ALLOWED_HOSTS", " news.test , 127.0.0.1,")
+    client = create_app({"CONTENT_DIR": str(content_dir), "TESTING": True, "SECRET_KEY": "test"}).test_client()
+    with site({"/lights.html": html_page()}) as base:
+        response = client.post("/add", data={"csrf_token": token(client), "source": "address",
+                                             "url": f"{base}/lights.html"})
+    assert response.status_code == 303 and (content_dir / "lights" / "lights.md").exists()

@@ -6,7 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 
 from ..articles import PressroomError, UploadedFile
+from ..articles.fetching import Fetcher
 from ..articles.pasting import pasted_file
+from .imports import import_slot
 from .security import csrf_valid
 from .state import library
 
@@ -49,8 +51,9 @@ def add_article():
                  if upload.filename]
     try:
         if request.form.get("source") == "address":
-            article = library().add_address(request.form.get("url", ""), tuple(current_app.config.get(
-                "ALLOWED_FETCH_HOSTS", ())), replace=replace_existing)
+            fetcher = Fetcher(current_app.config.get("ALLOWED_FETCH_HOSTS", ()), on_server=True)
+            with import_slot():
+                article = library().add_address(request.form.get("url", ""), fetcher, replace=replace_existing)
         else:
             article = library().add(files, replace=replace_existing)
     except PressroomError as error:
