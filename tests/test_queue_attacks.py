@@ -162,7 +162,9 @@ def test_crafted_payloads_end_as_failed_jobs_with_their_reason_and_a_log_line(tm
             app.send_task(TASK_NAME, args=[crafted], task_id=case)
         client = app.backend.client
         keys = [app.backend.get_key_for_task(case) for case in CRAFTED]
-        assert wait_until(lambda: all(client.exists(key) for key in keys), 120)
+        # A job's record exists from its start (its state "running"): wait for every job's outcome.
+        assert wait_until(lambda: all(record is not None and record[0] != "running"
+                                      for record in read_records(client, keys)), 120)
         outcomes = dict(zip(CRAFTED, read_records(client, keys), strict=True))
     for case, (_, reason) in CRAFTED.items():
         assert outcomes[case][0] == "failed" and reason in outcomes[case][1], (case, outcomes[case])
