@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .articles.fetching import allowed_hosts_from_environment
+from .articles.webimport.fetching import allowed_hosts_from_environment
 from .execution import ExportLimits
 from .exporters.rendering import TEMPLATES_DIR
 from .locations import default_content_dir, instance_dir
-from .web import books, editions, imports, library, pages
+from .web import books, edition_views, imports, library, pages
 from .web.security import secret_key, trusted_hosts_from_environment
 from .web.state import EXTENSION, WebState
 
@@ -36,6 +36,6 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     app.extensions[EXTENSION] = WebState.from_config(app.config)
     app.extensions[imports.EXTENSION] = imports.ImportSlots(app.config["IMPORT_SLOTS"])
-    for feature in (library, editions, pages, books):
+    for feature in (library, edition_views, pages, books):
         app.register_blueprint(feature.blueprint)
     return app

@@ -227,7 +227,7 @@ class SourceExport:
 
 def export_source(job: SourceExport) -> ExportOutcome:
     """Read one source (a file, or a web address to fetch) and write each chosen edition of it."""
-    from .articles.readers import read_source
+    from .articles.readers.sources import read_source
     from .execution import export_set
 
     source, chosen, output_dir, options, strict = job.source, job.formats, job.output_dir, job.options, job.strict
@@ -335,7 +335,7 @@ def serve_command(host: str, port: int, content_dir: Path, queue_url: str | None
     import waitress
 
     from .app import create_app
-    from .articles.fetching import allowed_hosts_from_environment
+    from .articles.webimport.fetching import allowed_hosts_from_environment
     from .web.security import trusted_hosts
 
     hosts = trusted_hosts(host)

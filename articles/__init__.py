@@ -12,23 +12,23 @@ from .errors import ContentError, PressroomError
 from .model import Article, Asset, Author, Footnote, Metadata, Section
 
 _LAZY = {
-    "Book": ".book",
-    "Chapter": ".book",
-    "Part": ".book",
-    "Library": ".library",
-    "book_of_sources": ".manifest",
-    "read_book": ".manifest",
-    "read_article": ".readers",
-    "read_article_bytes": ".readers",
-    "UploadedFile": ".uploads",
+    "Book": ".books.book",
+    "Chapter": ".books.book",
+    "Part": ".books.book",
+    "Library": ".library.folder",
+    "book_of_sources": ".books.manifest",
+    "read_book": ".books.manifest",
+    "read_article": ".readers.sources",
+    "read_article_bytes": ".readers.sources",
+    "UploadedFile": ".library.uploads",
 }
 
 if TYPE_CHECKING:
-    from .book import Book, Chapter, Part
-    from .library import Library
-    from .manifest import book_of_sources, read_book
-    from .readers import read_article, read_article_bytes
-    from .uploads import UploadedFile
+    from .books.book import Book, Chapter, Part
+    from .library.folder import Library
+    from .books.manifest import book_of_sources, read_book
+    from .readers.sources import read_article, read_article_bytes
+    from .library.uploads import UploadedFile
 
 
 def __getattr__(name: str):

@@ -63,7 +63,7 @@ def imported(url: str) -> dict:
 def child(url: str, content: str) -> None:
     """Import `url` into the library at `content` as the web form does; report peak RSS and what was stored."""
     from pressroom.articles import Library
-    from pressroom.articles.fetching import Fetcher
+    from pressroom.articles.webimport.fetching import Fetcher
 
     started = time.perf_counter()
     article = Library(content).add_address(url, Fetcher(["127.0.0.1"], on_server=True))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Mapping
 
 from markupsafe import Markup
 
-from ..articles.binding import in_start_tags, prefix_ids
+from ..articles.books.binding import in_start_tags, prefix_ids
 
 EPUB_NAMESPACE = "http://www.idpf.org/2007/ops"
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ..articles import Article, PressroomError, read_article_bytes
-from ..articles.archives import MAX_UNPACKED_BYTES, MAX_UPLOAD_FILES
+from ..articles.library.archives import MAX_UNPACKED_BYTES, MAX_UPLOAD_FILES
 from ..articles.markdown_writer import markdown_files
-from ..articles.readers import is_web_page
-from ..articles.uploads import MAX_NAME_CHARS
+from ..articles.readers.sources import is_web_page
+from ..articles.library.uploads import MAX_NAME_CHARS
 from ..exporters import Edition, ExportFailed, ExportOptions
 
 # The files of one job's editions travel back through the result backend: more than this is refused.

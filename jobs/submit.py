@@ -13,7 +13,7 @@ import redis
 from celery import Celery
 
 from ..articles import PressroomError
-from ..articles.readers import read_source
+from ..articles.readers.sources import read_source
 from ..exporters import plan_editions
 from .payload import job_payload
 from .queue import TASK_NAME, QueueUnreachable, check_reachable, queue_app, redacted

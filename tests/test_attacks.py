@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from pressroom.articles import ContentError, Library, UploadedFile
-from pressroom.articles import uploads
+from pressroom.articles.library import uploads
 from pressroom.exporters import load_exporters
 from conftest import RICH, SAMPLE
 from server import running_server

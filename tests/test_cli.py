@@ -174,8 +174,8 @@ def test_a_plain_text_epub_loads_only_what_it_uses(tmp_path):
     imported = set(re.findall(r"^import time:.*\| +([\w.]+)$", result.stderr, re.MULTILINE))
     assert "ebooklib.epub" in imported and "jinja2" in imported  # the engines it does use
     assert not imported & {"weasyprint", "PIL", "PIL.Image", "markdown_it", "yaml", "babel", "http.client",
-                           "importlib.metadata", "multiprocessing", "pressroom.articles.library",
-                           "pressroom.articles.page_import", "pressroom.articles.book", "tomllib"}
+                           "importlib.metadata", "multiprocessing", "pressroom.articles.library.folder",
+                           "pressroom.articles.webimport.adding", "pressroom.articles.books.book", "tomllib"}
 
 
 def test_a_second_run_takes_dates_and_lists_of_names_from_the_cache_without_loading_babel(tmp_path):

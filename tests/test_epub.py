@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from pressroom.articles import read_article
 from conftest import LONG, RICH, SAMPLE, VALID_MARKDOWN
-from pressroom.exporters.cover import cover_png
+from pressroom.exporters.epub.cover import cover_png
 from pressroom.exporters import ExportOptions
 from pressroom.execution import export, export_set
 from validators import ace_violations, epubcheck_messages

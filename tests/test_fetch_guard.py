@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from pressroom.articles.fetching import FETCHES_PER_IMPORT, USER_AGENT, Fetcher, FetchDeadlinePassed, FetchError, \
+from pressroom.articles.webimport.fetching import FETCHES_PER_IMPORT, USER_AGENT, Fetcher, FetchDeadlinePassed, FetchError, \
     address_kind, carried_ipv4
 from pressroom.cli import main
 from server import free_port

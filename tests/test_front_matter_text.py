@@ -7,7 +7,7 @@ import re
 import pytest
 
 from pressroom.articles import ContentError, read_article_bytes
-from pressroom.articles.yaml_loader import MAX_ITEMS, MAX_VALUE_CHARS
+from pressroom.articles.readers.yaml_loader import MAX_ITEMS, MAX_VALUE_CHARS
 from pressroom.cli import main
 
 

@@ -267,7 +267,7 @@ def test_strict_turns_warnings_into_a_failed_export(place, tmp_path):
 
 
 def test_slugs_cannot_traverse(tmp_path):
-    from pressroom.articles.readers import slug_for
+    from pressroom.articles.readers.sources import slug_for
 
     for name in ("../../etc/passwd.md", "..md", "/absolute/x.md", "CON.md", "a b\x00c.md", "ünïcødé.md"):
         slug = slug_for(Path(name))

@@ -19,8 +19,8 @@ import pytest
 from PIL import Image
 
 from pressroom.app import create_app
-from pressroom.articles.archives import MAX_UNPACKED_BYTES
-from pressroom.articles.page_images import MAX_PAGE_IMAGES, ImageDropped, PageImages
+from pressroom.articles.library.archives import MAX_UNPACKED_BYTES
+from pressroom.articles.webimport.images import MAX_PAGE_IMAGES, ImageDropped, WebImages
 from server import free_port, running_server
 from test_attacks import Visitor
 from test_fetch_guard import drip_server
@@ -164,7 +164,7 @@ def test_a_page_of_forty_sixteen_megabyte_images_brings_no_more_than_an_upload_m
 
 
 def test_images_past_the_hundredth_address_are_dropped_unread(tmp_path):
-    images = PageImages(tmp_path / "a.html", tmp_path, None)
+    images = WebImages(tmp_path / "a.html", tmp_path, None)
     distinct = [data_uri(png(10 + n, 10)) for n in range(MAX_PAGE_IMAGES + 5)]
     for address in distinct[:MAX_PAGE_IMAGES]:
         images.load(address, None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pressroom.articles.pasting import pasted_file, pasted_kind
+from pressroom.articles.library.pasting import pasted_file, pasted_kind
 from conftest import SAMPLE
 
 

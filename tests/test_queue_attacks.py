@@ -176,7 +176,7 @@ def test_crafted_payloads_end_as_failed_jobs_with_their_reason_and_a_log_line(tm
 
 
 def test_a_payload_past_an_uploads_bytes_is_refused_before_it_is_decoded():
-    from pressroom.articles.archives import MAX_UNPACKED_BYTES
+    from pressroom.articles.library.archives import MAX_UNPACKED_BYTES
 
     big = "A" * (MAX_UNPACKED_BYTES // 3 * 4 + 8)
     with pytest.raises(PayloadRefused, match="more than an upload may"):

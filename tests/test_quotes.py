@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from pressroom.articles import read_article
-from pressroom.articles.quotes import curl_quotes, quote_marks
+from pressroom.articles.content.quotes import curl_quotes, quote_marks
 from pressroom.execution import export_set
 from conftest import SAMPLE
 from validators import pdftotext

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from pressroom.articles import ContentError, Library, UploadedFile
-from pressroom.articles.uploads import add_upload, safe_upload_name
+from pressroom.articles.library.uploads import add_upload, safe_upload_name
 from conftest import RICH
 
 BOAT = (RICH.parent / "images" / "boat.png").read_bytes()

@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from pressroom.articles import ContentError, Library, read_article_bytes
-from pressroom.articles import yaml_loader
-from pressroom.articles.yaml_loader import MAX_QUOTED_CHARS, YamlLoader
+from pressroom.articles.readers import yaml_loader
+from pressroom.articles.readers.yaml_loader import MAX_QUOTED_CHARS, YamlLoader
 from pressroom.cli import main
 from conftest import FIXTURES
 

@@ -11,11 +11,11 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
     send_from_directory, url_for
 
 from ..articles import Book, ContentError, read_book
-from ..articles.section_ids import slugify
+from ..articles.content.section_ids import slugify
 from ..exporters import OptionError, declared_options, load_exporters, plan_editions
 from ..exporters.html import render_reading_view
 from .downloads import content_disposition, edition_filename, option_words
-from .editions import ARTICLE_ID_PREFIX, READING_VIEW, described_settings, query_of, spreads_of
+from .edition_views import ARTICLE_ID_PREFIX, READING_VIEW, described_settings, query_of, spreads_of
 from .security import csrf_valid
 from .state import check_report, edition, library, requested_options
 

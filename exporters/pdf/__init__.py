@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ...articles import Article
 from ..base import Edition, EditionFile, ExportFailed, Exporter, Finding, Option, View
-from ..editions import cover_alt_text
+from ..edition_facts import cover_alt_text
 from ..pagination import PageList
 from ..rendering import TEMPLATES_DIR, read_template_file, render
 from ..typefaces import faces_for, missing_characters_warning

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from .assets import load_asset
-from .errors import ContentError
-from .model import Article, Metadata
-from .reading import Reader
+from ..content.assets import load_asset
+from ..errors import ContentError
+from ..model import Article, Metadata
+from .decoding import Reader
 
 if TYPE_CHECKING:
-    from .fetching import Fetched, Fetcher
+    from ..webimport.fetching import Fetched, Fetcher
 
 MAX_SECTIONS = 2000
 # C0 controls other than tab and line feed, and the two non-characters: not allowed in XML 1.0.
@@ -27,11 +27,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Each reader by the extensions it reads: (module, class), imported when a source of its kind is read,
 # so that reading plain text never loads the Markdown parser or the web-page extractor.
 READERS = {
-    ("txt",): ("text_reader", "TextReader"),
-    ("md", "markdown"): ("markdown_reader", "MarkdownReader"),
-    ("html", "htm", "xhtml", "html.gz", "htm.gz", "xhtml.gz"): ("html_reader", "HtmlReader"),
+    ("txt",): (".text", "TextReader"),
+    ("md", "markdown"): (".markdown", "MarkdownReader"),
+    ("html", "htm", "xhtml", "html.gz", "htm.gz", "xhtml.gz"): ("..webimport.page_reader", "HtmlReader"),
 }
-WEB_PAGE_READER = "html_reader"
+WEB_PAGE_READER = "..webimport.page_reader"
 
 
 def supported_extensions() -> tuple[str, ...]:
@@ -68,7 +68,7 @@ def read_source(source: str | Path, allowed_hosts: tuple[str, ...] = ()) -> Arti
     """The article a user named: a file, or a web page fetched (with its images) from `source`,
     where a host that is not public is reached only if `allowed_hosts` names it."""
     if is_web_address(str(source)):
-        from .fetching import Fetcher
+        from ..webimport.fetching import Fetcher
 
         return read_web_article(str(source), Fetcher(allowed_hosts))
     return read_article(source)
@@ -81,7 +81,7 @@ def read_web_article(url: str, fetcher: Fetcher) -> Article:
 
 def fetch_page(url: str, fetcher: Fetcher) -> Fetched:
     """The web page at `url`, or an error if the address gives something else."""
-    from .fetching import MAX_PAGE_BYTES
+    from ..webimport.fetching import MAX_PAGE_BYTES
 
     page = fetcher.fetch(url, MAX_PAGE_BYTES, accept="text/html,application/xhtml+xml")
     if page.media_type not in ("", "text/html", "application/xhtml+xml"):
@@ -92,7 +92,7 @@ def fetch_page(url: str, fetcher: Fetcher) -> Fetched:
 
 def read_fetched_page(page: Fetched, fetcher: Fetcher) -> Article:
     """The article of a fetched `page`; its images are fetched through the same `fetcher`."""
-    from .html_reader import HtmlReader
+    from ..webimport.page_reader import HtmlReader
 
     return read_article_bytes(Path(f"{_address_slug(page.url)}.html"), page.data,
                               reader=HtmlReader(url=page.url, fetcher=fetcher))
@@ -234,4 +234,4 @@ def reader_for(path: Path) -> Reader:
 
 @functools.lru_cache(maxsize=None)
 def _reader(module: str, name: str) -> Reader:
-    return getattr(importlib.import_module(f".{module}", __package__), name)()
+    return getattr(importlib.import_module(module, __package__), name)()

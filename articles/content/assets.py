@@ -6,8 +6,8 @@ import functools
 import io
 from pathlib import Path
 
-from .errors import ContentError
-from .model import Asset
+from ..errors import ContentError
+from ..model import Asset
 
 MAX_ASSET_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000

@@ -8,7 +8,7 @@ import html as html_text
 import re
 from collections.abc import Callable, Mapping
 
-from .model import Article, Citation, Section
+from ..model import Article, Citation, Section
 
 # In the readers' XHTML "<" and ">" are always escaped inside text and attribute values, so a start
 # tag runs from "<" to the next ">".

@@ -13,15 +13,15 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from .errors import ContentError
+from ..errors import ContentError
 from .fetching import MAX_PAGE_BYTES, Fetcher
-from .fragments import make_fragment
-from .model import Section
-from .page_images import ImageDropped, PageImages, image_address, is_tracking_pixel
-from .page_metadata import page_metadata
-from .reading import Reader, ReadResult
-from .sanitize import sanitize_html
-from .section_ids import OPENING_ID, SectionIds
+from ..content.fragments import make_fragment
+from ..model import Section
+from .images import ImageDropped, WebImages, image_address, is_tracking_pixel
+from .metadata import page_metadata
+from ..readers.decoding import Reader, ReadResult
+from ..content.sanitize import sanitize_html
+from ..content.section_ids import OPENING_ID, SectionIds
 
 # Past this many elements trafilatura takes seconds per thousand: refused, rather than left to run for minutes.
 MAX_PAGE_ELEMENTS = 15_000
@@ -93,7 +93,7 @@ class HtmlReader(Reader):
             raise _no_article(path, name)
         body = _html_body(found.body)
         metadata = page_metadata(tree, found, self.url, _fallback_title(path, self.url))
-        images = PageImages(name, None if self.url else path.parent, self.fetcher)
+        images = WebImages(name, None if self.url else path.parent, self.fetcher)
         assets = _take_images(body, addresses, captions, images, self.url, name, warnings)
         _resolve_links(body, base)
         sections = _sections(body, (metadata.title, metadata.description or ""))
@@ -258,7 +258,7 @@ def _html_body(body):
     return body
 
 
-def _take_images(body, addresses: dict[int, str], captions: dict[int, str], images: PageImages, base: str | None,
+def _take_images(body, addresses: dict[int, str], captions: dict[int, str], images: WebImages, base: str | None,
                  name: str, warnings: list[str]):
     """Load each image the extraction kept (web addresses relative to `base`, the fetched page's):
     standing alone it becomes a figure (with its caption); one that cannot be used is dropped with a

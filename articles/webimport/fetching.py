@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from .errors import PressroomError
+from ..errors import PressroomError
 
 USER_AGENT = "Pressroom/0.1 (article importer; fetches only pages a user names)"
 MAX_REDIRECTS = 5

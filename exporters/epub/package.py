@@ -11,33 +11,33 @@ from typing import TYPE_CHECKING, Any
 
 from ebooklib import epub
 
-from ..articles import Article, Section
-from .base import Edition, EditionFile, ExportFailed, View
-from .editions import cover_alt_text, edition_identifier
-from .page_breaks import insert_page_breaks
-from .pagination import PageList, page_anchor
-from .rendering import read_template_file, render
-from .typefaces import faces_for, writing_direction
-from .user_cache import cached_bytes, package_file
-from .words import words_for
-from .xhtml import links_to_files
+from ...articles import Article, Section
+from ..base import Edition, EditionFile, ExportFailed, View
+from ..edition_facts import cover_alt_text, edition_identifier
+from ..page_breaks import insert_page_breaks
+from ..pagination import PageList, page_anchor
+from ..rendering import read_template_file, render
+from ..typefaces import faces_for, writing_direction
+from ..user_cache import cached_bytes, package_file
+from ..words import words_for
+from ..xhtml import links_to_files
 
 if TYPE_CHECKING:
-    from ..articles import Book
-    from ..articles import Chapter as BookChapter
+    from ...articles import Book
+    from ...articles import Chapter
 
 XHTML = "application/xhtml+xml"
 
 
 @dataclass(frozen=True)
-class Chapter:
+class ContentDocument:
     """The sections one XHTML file holds (`href`, relative to the text folder): one section of an
     article, or all of a book's chapter (`opening`, whose title and byline open the file)."""
 
     sections: tuple[Section, ...]
     href: str
     title: str
-    opening: BookChapter | None = None
+    opening: Chapter | None = None
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,10 @@ def make_epub(article: Article | Book, settings: Mapping[str, Any], pages: PageL
     """The EPUB edition of `article`: its file, its spine as views, the files a preview may show."""
     book = build_package(article, settings, pages)
     if article.chapters:
-        chapters = [Chapter(chapter.sections, f"{chapter.id}.xhtml", chapter.title, chapter)
+        chapters = [ContentDocument(chapter.sections, f"{chapter.id}.xhtml", chapter.title, chapter)
                     for chapter in article.chapters]
     else:
-        chapters = [Chapter((section,), f"{section.id}.xhtml", section.label or article.title)
+        chapters = [ContentDocument((section,), f"{section.id}.xhtml", section.label or article.title)
                     for section in article.sections]
     build_cover(book, article, settings)
     build_content(book, article, chapters, pages)
@@ -173,7 +173,7 @@ def build_cover(book: epub.EpubBook, article: Article, settings: Mapping[str, An
     book.add_item(page)
     book.spine.append(page)
 
-def build_content(book: epub.EpubBook, article: Article, chapters: list[Chapter],
+def build_content(book: epub.EpubBook, article: Article, chapters: list[ContentDocument],
                   pages: PageList | None) -> None:
     """The stylesheet, the images, the title page and one XHTML file per section."""
     book.add_item(epub.EpubItem(uid="style", file_name="style/epub.css", media_type="text/css",
@@ -214,7 +214,7 @@ def _add_document(book: epub.EpubBook, uid: str, file_name: str, content: str | 
     book.add_item(item)
     book.spine.append(item)
 
-def build_navigation(book: epub.EpubBook, article: Article | Book, chapters: list[Chapter],
+def build_navigation(book: epub.EpubBook, article: Article | Book, chapters: list[ContentDocument],
                      pages: PageList | None) -> None:
     """The EPUB 3 navigation document and the NCX, from the same list of chapters."""
     chapter_of = {section.id: chapter for chapter in chapters for section in chapter.sections}
@@ -283,7 +283,7 @@ def edition_date_time(date) -> tuple:
     return max(date.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
 
 
-def _addresses(article: Article | Book, chapters: list[Chapter]) -> dict[str, str]:
+def _addresses(article: Article | Book, chapters: list[ContentDocument]) -> dict[str, str]:
     """Where each part, chapter and section the contents list is, by its id (relative to the text folder)."""
     if not article.chapters:
         return {section.id: chapter.href for chapter in chapters for section in chapter.sections}
@@ -302,7 +302,7 @@ def _nav_points(article: Article | Book, href_of: Mapping[str, str]) -> list[Nav
                 for section in article.contents]
     words = words_for(article.metadata.language)
 
-    def chapter_point(chapter: BookChapter) -> NavPoint:
+    def chapter_point(chapter: Chapter) -> NavPoint:
         label = chapter.title + (f" — {words.names([author.name for author in chapter.authors])}"
                                  if chapter.authors else "")
         point_order = next(order)
@@ -322,7 +322,7 @@ def _nav_points(article: Article | Book, href_of: Mapping[str, str]) -> list[Nav
 
 
 def _chapter_document(fragment, article: Article | Book, title: str, *, sections: tuple[Section, ...] = (),
-                      book_chapter: BookChapter | None = None, part=None, back_matter: bool = False) -> str:
+                      book_chapter: Chapter | None = None, part=None, back_matter: bool = False) -> str:
     """An XHTML document of the e-book's text: an article's section, a book's chapter, part page or back matter."""
     return render("epub/chapter.xhtml.jinja", fragment=fragment, article=article, title=title, sections=sections,
                   chapter=book_chapter, part=part, back_matter=back_matter, heading_level=1, epub=True)
@@ -344,7 +344,7 @@ def generated_cover(article: Article | Book) -> bytes:
 
         return cover_png(article)
 
-    code = [package_file("exporters/cover.py"), package_file("exporters/typefaces.py"),
+    code = [package_file("exporters/epub/cover.py"), package_file("exporters/typefaces.py"),
             package_file("exporters/words.py")]
     return cached_bytes("covers", inputs, code, draw)
 

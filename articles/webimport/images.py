@@ -12,11 +12,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from PIL import Image
 
-from .archives import MAX_UNPACKED_BYTES
-from .assets import MAX_ASSET_BYTES, check_image, sniff_media_type
-from .errors import ContentError
+from ..library.archives import MAX_UNPACKED_BYTES
+from ..content.assets import MAX_ASSET_BYTES, check_image, sniff_media_type
+from ..errors import ContentError
 from .fetching import MAX_IMAGE_BYTES, Fetcher, FetchError, FetchTooLarge
-from .model import Asset
+from ..model import Asset
 
 # The images one page may bring: this many addresses tried, and the bytes an upload may unpack to.
 MAX_PAGE_IMAGES = 100
@@ -77,14 +77,14 @@ def is_tracking_pixel(img) -> bool:
 
 
 @dataclass(frozen=True)
-class PageImage:
+class WebImage:
     """An image taken into the article: its asset, and whether it is too small to be more than a pixel."""
 
     asset: Asset
     tiny: bool
 
 
-class PageImages:
+class WebImages:
     """Loads a page's images: `data:` URIs, files of the page's folder (`folder`, for a saved page), or
     web addresses through `fetcher` (for a fetched page; a saved page's web images are not fetched).
 
@@ -98,10 +98,10 @@ class PageImages:
         self.max_images, self.max_bytes = max_images, max_bytes
         self.bytes_read = 0
         self._full = False
-        self._loaded: dict[str, PageImage | ImageDropped] = {}
+        self._loaded: dict[str, WebImage | ImageDropped] = {}
         self._kept = 0
 
-    def load(self, address: str, base: str | None) -> PageImage:
+    def load(self, address: str, base: str | None) -> WebImage:
         """The image at `address` (relative to the page's address `base`), checked; or ImageDropped."""
         if address.startswith("data:"):
             key = address
@@ -120,7 +120,7 @@ class PageImages:
             raise loaded
         return loaded
 
-    def _image(self, key: str, address: str, tried: int) -> PageImage:
+    def _image(self, key: str, address: str, tried: int) -> WebImage:
         if tried > self.max_images:
             raise ImageDropped(f"the page has more than {self.max_images} images, as many as Pressroom takes from one")
         if self._full or self.bytes_read >= self.max_bytes:
@@ -138,7 +138,7 @@ class PageImages:
         with Image.open(io.BytesIO(data)) as image:
             tiny = max(image.size) <= TRACKING_PIXEL_SIDE
         href = f"images/{self._kept + 1:02d}-{_name_of(key)}.{_EXTENSIONS[media_type]}"
-        return PageImage(Asset(href=href, path=None, media_type=media_type, content=data), tiny)
+        return WebImage(Asset(href=href, path=None, media_type=media_type, content=data), tiny)
 
     def _past_budget(self) -> ImageDropped:
         return ImageDropped(f"the page's images pass {self.max_bytes // (1024 * 1024)} MiB, as much as Pressroom "

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .base import Finding
+from ..base import Finding
 
 
 def check_epub(data: bytes) -> list[Finding]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml import html as lxml_html
 
-from .model import Citation, Footnote, Image
+from ..model import Citation, Footnote, Image
 
 # Where a note citation stood: the serialised fragment is split there, so templates place notes.
 _CITATION_MARK = "pressroom-citation"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ContentError
-from .model import Asset, Metadata, Section
+from ..errors import ContentError
+from ..model import Asset, Metadata, Section
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import ContentError
-from .frontmatter import split_front_matter
-from .readers import reader_for, without_control_characters
+from ..errors import ContentError
+from ..readers.front_matter import split_front_matter
+from ..readers.sources import reader_for, without_control_characters
 from .uploads import UploadedFile
 
 KINDS = ("md", "txt")

@@ -14,10 +14,10 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from .archives import UnpackBudget, open_zip
-from .errors import ContentError
-from .model import Article
-from .reading import MAX_SOURCE_BYTES
-from .readers import read_article, referenced_files, slug_for, stored_extensions
+from ..errors import ContentError
+from ..model import Article
+from ..readers.decoding import MAX_SOURCE_BYTES
+from ..readers.sources import read_article, referenced_files, slug_for, stored_extensions
 
 MAX_NAME_CHARS = 100  # each part of a file name: file systems allow 255 bytes
 IMAGE = "an image"

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError
-from .model import Author
+from ..errors import ContentError
+from ..model import Author
 from .yaml_loader import Located, YamlLoader, quoted
 
 MAX_FRONT_MATTER_CHARS = 64 * 1024

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import WORDS_PER_MINUTE, Article, Asset, Author, Metadata, Section
+from ..model import WORDS_PER_MINUTE, Article, Asset, Author, Metadata, Section
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from collections.abc import Mapping
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ..articles import Article
-from .base import Edition, Exporter, Finding, Option
-from .pagination import PageList
+from ...articles import Article
+from ..base import Edition, Exporter, Finding, Option
+from ..pagination import PageList
 
 if TYPE_CHECKING:
-    from ..articles import Book
+    from ...articles import Book
 
 
 class EpubExporter(Exporter):
@@ -35,15 +35,15 @@ class EpubExporter(Exporter):
         return bool(settings["page_list"])
 
     def prepare(self, many: bool = False) -> None:
-        import_module(".epub_package", __package__)  # ebooklib, for workers forked from here
+        import_module(".package", __package__)  # ebooklib, for workers forked from here
 
     def export(self, article: Article | Book, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
-        from .epub_package import make_epub
+        from .package import make_epub
 
         return make_epub(article, settings, pages, self.media_type)
 
     def check(self, edition: Edition) -> list[Finding]:
-        from .epub_check import check_epub
+        from .check import check_epub
 
         return check_epub(edition.main.data)
 

@@ -9,12 +9,12 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from .errors import ContentError
+from ..errors import ContentError
 from .fetching import Fetcher
-from .markdown_writer import markdown_files
-from .model import Article
-from .readers import fetch_page, is_web_page, read_article, read_fetched_page
-from .uploads import ArticleFolder, UploadedFile, store_staged
+from ..markdown_writer import markdown_files
+from ..model import Article
+from ..readers.sources import fetch_page, is_web_page, read_article, read_fetched_page
+from ..library.uploads import ArticleFolder, UploadedFile, store_staged
 
 ORIGINAL_FOLDER = "original"
 

@@ -7,8 +7,8 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from .frontmatter import LANGUAGE_TAG
-from .model import Author, Metadata
+from ..readers.front_matter import LANGUAGE_TAG
+from ..model import Author, Metadata
 
 _MAX_FIELD = 500
 

@@ -7,9 +7,9 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..articles import Article
-from .typefaces import SERIF, Typeface, faces_for, writing_direction
-from .words import words_for
+from ...articles import Article
+from ..typefaces import SERIF, Typeface, faces_for, writing_direction
+from ..words import words_for
 
 BACKGROUND = (30, 42, 54)
 RULE = (217, 162, 91)

@@ -1,0 +1,1 @@
+"""Books: several articles bound in order, read from a manifest (BOOK.yaml)."""
