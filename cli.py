@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from .articles import PressroomError
+from . import settings
 from .locations import default_content_dir
 
 PAGE_THREADS = 2  # server threads that never make an edition
@@ -58,7 +59,7 @@ def _edition_flags() -> list[click.Option]:
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("."), show_default="the current folder", help="Folder to write the editions to.")
 @click.option("--strict", is_flag=True, help="Fail an article that has warnings instead of exporting it.")
-@click.option("--queue", "queue_url", envvar="PRESSROOM_QUEUE", metavar="URL",
+@click.option("--queue", "queue_url", default=lambda: settings.text("PRESSROOM_QUEUE") or None, metavar="URL",
               help="Export on the workers of this Redis queue (redis://[:password@]host:port/db) instead of "
                    "here.  [env: PRESSROOM_QUEUE]")
 @click.option("--book", "book_title", metavar="TITLE",
@@ -297,7 +298,7 @@ def list_command(content_dir: Path) -> None:
 
 
 @main.command("worker")
-@click.option("--queue", "queue_url", envvar="PRESSROOM_QUEUE", metavar="URL", required=True,
+@click.option("--queue", "queue_url", default=lambda: settings.text("PRESSROOM_QUEUE") or None, metavar="URL", required=True,
               help="The Redis queue to take export jobs from (redis://[:password@]host:port/db).  "
                    "[env: PRESSROOM_QUEUE]")
 @click.option("--processes", default=os.cpu_count() or 1, show_default="one per core", type=click.IntRange(1, 256),
@@ -322,7 +323,7 @@ def worker_command(queue_url: str, processes: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
               default=default_content_dir, show_default="content/ in the checkout, else in the user data folder")
-@click.option("--queue", "queue_url", envvar="PRESSROOM_QUEUE", metavar="URL",
+@click.option("--queue", "queue_url", default=lambda: settings.text("PRESSROOM_QUEUE") or None, metavar="URL",
               help="Hand exports to the workers of this Redis queue instead of this server's own processes.  "
                    "[env: PRESSROOM_QUEUE]")
 @click.option("--allow-host", "allowed_hosts", multiple=True, metavar="HOST",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from . import settings
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR_VARIABLE = "PRESSROOM_DATA_DIR"
-CACHE_DIR_VARIABLE = "PRESSROOM_CACHE_DIR"
 # Beside the library, so that deleting or emptying the library never brings the sample back.
 SEEDED_MARKER = ".sample-seeded"
 
@@ -23,7 +22,7 @@ def is_checkout() -> bool:
 
 def data_dir() -> Path:
     """An installed Pressroom's user data folder: $PRESSROOM_DATA_DIR, else the platform's own."""
-    configured = os.environ.get(DATA_DIR_VARIABLE)
+    configured = settings.text("PRESSROOM_DATA_DIR")
     if configured:
         return Path(configured).expanduser().absolute()
     import platformdirs  # a checkout never needs it
@@ -34,7 +33,7 @@ def data_dir() -> Path:
 def cache_dir() -> Path:
     """Where what is the same from run to run is kept (compiled templates, drawn covers):
     $PRESSROOM_CACHE_DIR, else the platform's user cache folder. Never finished editions."""
-    configured = os.environ.get(CACHE_DIR_VARIABLE)
+    configured = settings.text("PRESSROOM_CACHE_DIR")
     if configured:
         return Path(configured).expanduser().absolute()
     import platformdirs

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from .errors import ContentError, PressroomError
+from ..errors import ContentError, PressroomError
 from .model import Article, Asset, Author, Footnote, Metadata, Section
 
 _LAZY = {

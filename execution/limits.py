@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
+
+from .. import settings
+
+EXPORT_SECONDS = 120
+EXPORT_MEMORY_MB = 3072
 
 
 @dataclass(frozen=True)
@@ -14,9 +18,9 @@ class ExportLimits:
     that left the worker `worker_growth_bytes` larger than when it became ready (so that a later
     export has nearly the headroom of a fresh one)."""
 
-    seconds: float = field(default_factory=lambda: float(os.environ.get("PRESSROOM_EXPORT_SECONDS", 120)))
-    memory_bytes: int = field(
-        default_factory=lambda: int(os.environ.get("PRESSROOM_EXPORT_MEMORY_MB", 3072)) * 1024 * 1024)
+    seconds: float = field(default_factory=lambda: settings.number("PRESSROOM_EXPORT_SECONDS", EXPORT_SECONDS))
+    memory_bytes: int = field(default_factory=lambda: int(
+        settings.number("PRESSROOM_EXPORT_MEMORY_MB", EXPORT_MEMORY_MB) * 1024 * 1024))
     start_method: str = "fork"
     exports_per_worker: int = 50
     worker_growth_bytes: int = 256 * 1024 * 1024

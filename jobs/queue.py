@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 from celery import Celery
 from celery.exceptions import Retry
 
+from .. import settings
 from ..articles import PressroomError
 from ..execution import ExportLimits, export_set
 from ..exporters import ExportFailed
@@ -120,7 +121,7 @@ def _described(payload: Any) -> str:
 
 
 def _transport_options(limits: ExportLimits) -> dict[str, int]:
-    visibility = int(os.environ.get("PRESSROOM_QUEUE_VISIBILITY_SECONDS", 0)) or int(limits.seconds * 2 + 30)
+    visibility = int(settings.number("PRESSROOM_QUEUE_VISIBILITY_SECONDS", 0, above=False)) or int(limits.seconds * 2 + 30)
     # Look for abandoned jobs a few times per visibility timeout, not once in ten sweeps.
     return {"visibility_timeout": visibility, "unacked_restore_interval": max(1, min(10, visibility // 4)),
             "unacked_restore_throttle": 1}

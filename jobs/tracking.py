@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from typing import Any
 
 from celery import Celery
 
+from .. import settings
 from .queue import TASK_NAME
 from .results import read_records
 
@@ -105,10 +105,7 @@ class StallWatch:
 
 def stall_seconds() -> float:
     """How long a queue may stand still before a waiting job says so: PRESSROOM_QUEUE_STALL_SECONDS, else 60."""
-    try:
-        return max(0.0, float(os.environ.get("PRESSROOM_QUEUE_STALL_SECONDS", STALL_SECONDS)))
-    except ValueError:
-        return STALL_SECONDS
+    return settings.number("PRESSROOM_QUEUE_STALL_SECONDS", STALL_SECONDS, above=False)
 
 
 def _taken(app: Celery, job_id: str) -> bool:

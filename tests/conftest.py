@@ -46,7 +46,7 @@ VALID_MARKDOWN = (
 TIERS = {
     "unit": ("test_entry_points", "test_fetch_guard", "test_fetcher", "test_front_matter_text",
              "test_hyphenation_cache", "test_import_graph", "test_locations", "test_markdown_export",
-             "test_markdown_reader", "test_pasting", "test_properties", "test_registry", "test_text_reader",
+             "test_markdown_reader", "test_pasting", "test_properties", "test_registry", "test_settings", "test_text_reader",
              "test_uploads", "test_yaml_loader"),
     "render": ("test_book_typography", "test_cli", "test_edition_dates", "test_export_workers", "test_html",
                "test_languages", "test_pdf", "test_quotes"),

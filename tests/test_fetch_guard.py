@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from pressroom.settings import SettingError
+
 from pressroom.articles.webimport.fetching import FETCHES_PER_IMPORT, USER_AGENT, Fetcher, FetchDeadlinePassed, FetchError, \
     address_kind, carried_ipv4
 from pressroom.cli import main
@@ -323,5 +325,5 @@ def test_every_fetch_of_an_import_ends_within_its_one_deadline(monkeypatch):
 @pytest.mark.parametrize("value", ["soon", "0", "-4"])
 def test_a_fetch_limit_that_is_not_a_number_of_seconds_is_an_error_naming_the_variable(value, monkeypatch):
     monkeypatch.setenv("PRESSROOM_FETCH_SECONDS", value)
-    with pytest.raises(FetchError, match=f"PRESSROOM_FETCH_SECONDS={value} is not a number of seconds"):
+    with pytest.raises(SettingError, match=f"PRESSROOM_FETCH_SECONDS={value} is not a number above 0"):
         Fetcher()

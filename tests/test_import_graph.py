@@ -25,6 +25,8 @@ def package_folders() -> list[str]:
 
 
 FOLDERS = tuple(package_folders())
+# What every layer may import: the errors users see and the settings read from the environment.
+FOUNDATION = {"pressroom.errors", "pressroom.settings"}
 
 
 def module_files() -> dict[str, Path]:
@@ -125,7 +127,7 @@ def test_no_module_imports_itself_through_others():
 
 
 def test_archives_read_zips_without_knowing_of_uploads_or_the_library():
-    assert import_graph()["pressroom.articles.library.archives"] == {"pressroom.articles.errors"}
+    assert import_graph()["pressroom.articles.library.archives"] == {"pressroom.errors"}
 
 
 def external_imports(path: Path) -> set[str]:
@@ -155,7 +157,7 @@ def test_the_article_model_knows_no_engine_and_no_door():
     for name, path in modules.items():
         if name.startswith("pressroom.articles"):
             assert not external_imports(path) & {"flask", "werkzeug", "weasyprint", "ebooklib", "click"}, name
-            assert all(module.startswith("pressroom.articles") for module in graph[name]), name
+            assert all(module.startswith("pressroom.articles") or module in FOUNDATION for module in graph[name]), name
 
 
 def test_create_app_only_configures_and_registers():
@@ -190,3 +192,21 @@ def test_the_queue_jobs_know_no_command_line():
     for name, path in module_files().items():
         if name.startswith("pressroom.jobs"):
             assert "click" not in external_imports(path), name
+
+
+def test_the_foundation_imports_nothing_of_the_package_but_itself():
+    graph = import_graph()
+    for name in FOUNDATION:
+        assert graph[name] <= FOUNDATION, name
+
+
+def test_only_the_settings_read_the_environment():
+    readers = sorted(name for name, path in module_files().items()
+                     if any(word in path.read_text(encoding="utf-8") for word in ("os.environ", "os.getenv", "envvar=")))
+    assert readers == ["pressroom.settings"]
+
+
+def test_every_setting_is_documented():
+    from pressroom import settings
+
+    assert settings.documentation() in (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")

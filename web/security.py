@@ -8,13 +8,15 @@ import os
 import secrets
 from pathlib import Path
 
+from .. import settings
+
 SECRET_KEY_FILE = "secret_key"
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 
 
 def secret_key(instance_path: str) -> str:
     """PRESSROOM_SECRET_KEY, else a key generated on first run and kept (0600) in the instance folder."""
-    from_environment = os.environ.get("PRESSROOM_SECRET_KEY")
+    from_environment = settings.text("PRESSROOM_SECRET_KEY")
     if from_environment:
         return from_environment
     folder = Path(instance_path)
@@ -44,8 +46,7 @@ def csrf_valid(session, sent: str | None) -> bool:
 
 def trusted_hosts_from_environment() -> list[str] | None:
     """PRESSROOM_TRUSTED_HOSTS (names separated by commas) for a deployment, else None (any Host)."""
-    names = [name.strip() for name in os.environ.get("PRESSROOM_TRUSTED_HOSTS", "").split(",") if name.strip()]
-    return names or None
+    return list(settings.names("PRESSROOM_TRUSTED_HOSTS")) or None
 
 
 def trusted_hosts(serve_host: str) -> list[str] | None:

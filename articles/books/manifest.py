@@ -10,7 +10,7 @@ from typing import Any
 from ..content.assets import load_asset
 from .binding import bind
 from .book import Book, Chapter, Part
-from ..errors import ContentError, PressroomError
+from ...errors import ContentError, PressroomError
 from ..readers.front_matter import metadata_fields, people, text_value
 from ..model import Article, Author, Metadata
 from ..readers.decoding import decode_source

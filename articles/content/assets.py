@@ -6,7 +6,7 @@ import functools
 import io
 from pathlib import Path
 
-from ..errors import ContentError
+from ...errors import ContentError
 from ..model import Asset
 
 MAX_ASSET_BYTES = 20 * 1024 * 1024

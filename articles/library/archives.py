@@ -11,7 +11,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from ..errors import ContentError
+from ...errors import ContentError
 
 MAX_UPLOAD_FILES = 200
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024

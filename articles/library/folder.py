@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ContentError
+from ...errors import ContentError
 from ..webimport.fetching import Fetcher
 from ..model import Article
 from ..webimport.adding import add_page_address, add_page_upload, web_page_among

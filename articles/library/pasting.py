@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import ContentError
+from ...errors import ContentError
 from ..readers.front_matter import split_front_matter
 from ..readers.sources import reader_for, without_control_characters
 from .uploads import UploadedFile

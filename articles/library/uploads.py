@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from .archives import UnpackBudget, open_zip
-from ..errors import ContentError
+from ...errors import ContentError
 from ..model import Article
 from ..readers.decoding import MAX_SOURCE_BYTES
 from ..readers.sources import read_article, referenced_files, slug_for, stored_extensions

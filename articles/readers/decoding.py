@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ContentError
+from ...errors import ContentError
 from ..model import Asset, Metadata, Section
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024

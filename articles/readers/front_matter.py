@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import ContentError
+from ...errors import ContentError
 from ..model import Author
 from .yaml_loader import Located, YamlLoader, quoted
 

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from ..errors import ContentError
+from ...errors import ContentError
 from .front_matter import metadata_fields, parse_front_matter, split_front_matter
 from ..content.fragments import make_fragment
 from ..model import Footnote, Metadata, Section

@@ -7,14 +7,14 @@ import datetime
 import functools
 import hashlib
 import importlib
-import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from ... import settings
 from ..content.assets import load_asset
-from ..errors import ContentError
+from ...errors import ContentError
 from ..model import Article, Metadata
 from .decoding import Reader
 
@@ -147,7 +147,7 @@ def edition_date(metadata: Metadata, modified: datetime.datetime | None) -> date
     if metadata.date is not None:
         return datetime.datetime(metadata.date.year, metadata.date.month, metadata.date.day,
                                  tzinfo=datetime.timezone.utc)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    epoch = settings.text("SOURCE_DATE_EPOCH")
     if epoch.isdigit():
         return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
     moment = modified or datetime.datetime.now(datetime.timezone.utc)

@@ -6,7 +6,7 @@ import html
 import re
 from pathlib import Path
 
-from ..errors import ContentError
+from ...errors import ContentError
 from ..content.fragments import make_fragment
 from ..model import Metadata, Section
 from ..content.quotes import curl_quotes, quote_marks

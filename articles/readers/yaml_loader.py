@@ -13,7 +13,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from ..errors import ContentError
+from ...errors import ContentError
 
 try:  # libyaml's parser, which PyYAML's wheels include: it reads a front matter about 5 times faster
     from yaml.cyaml import CParser

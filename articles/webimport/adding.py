@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from ..errors import ContentError
+from ...errors import ContentError
 from .fetching import Fetcher
 from ..markdown_writer import markdown_files
 from ..model import Article

@@ -5,14 +5,14 @@ from __future__ import annotations
 import http.client
 import io
 import ipaddress
-import os
 import socket
 import ssl
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from ..errors import PressroomError
+from ... import settings
+from ...errors import PressroomError
 
 USER_AGENT = "Pressroom/0.1 (article importer; fetches only pages a user names)"
 MAX_REDIRECTS = 5
@@ -137,22 +137,12 @@ def _listed_kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | Non
 
 def allowed_hosts_from_environment() -> tuple[str, ...]:
     """The hosts PRESSROOM_FETCH_ALLOWED_HOSTS (names separated by commas) lets a server fetch from."""
-    return tuple(name.strip() for name in os.environ.get(ALLOWED_HOSTS_VARIABLE, "").split(",") if name.strip())
+    return settings.names(ALLOWED_HOSTS_VARIABLE)
 
 
 def fetch_seconds() -> float:
     """A fetch's time limit: PRESSROOM_FETCH_SECONDS, else TOTAL_TIMEOUT."""
-    value = os.environ.get(TOTAL_TIMEOUT_VARIABLE, "").strip()
-    if not value:
-        return TOTAL_TIMEOUT
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = 0.0
-    if not 0 < seconds < 24 * 3600:
-        raise FetchError(f"{TOTAL_TIMEOUT_VARIABLE}={value[:40]} is not a number of seconds above 0 "
-                         f"(unset it for {TOTAL_TIMEOUT:.0f})")
-    return seconds
+    return settings.number(TOTAL_TIMEOUT_VARIABLE, TOTAL_TIMEOUT, maximum=24 * 3600)
 
 
 class Fetcher:

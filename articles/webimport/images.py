@@ -14,7 +14,7 @@ from PIL import Image
 
 from ..library.archives import MAX_UNPACKED_BYTES
 from ..content.assets import MAX_ASSET_BYTES, check_image, sniff_media_type
-from ..errors import ContentError
+from ...errors import ContentError
 from .fetching import MAX_IMAGE_BYTES, Fetcher, FetchError, FetchTooLarge
 from ..model import Asset
 

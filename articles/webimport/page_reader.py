@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from ..errors import ContentError
+from ...errors import ContentError
 from .fetching import MAX_PAGE_BYTES, Fetcher
 from ..content.fragments import make_fragment
 from ..model import Section

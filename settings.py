@@ -1,0 +1,89 @@
+"""Every environment variable Pressroom reads, in one place: what each means, its default, and its
+value checked (a wrong one is a SettingError naming the variable and the fix)."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+from .errors import PressroomError
+
+
+class SettingError(PressroomError):
+    """An environment variable holds a value Pressroom cannot use."""
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable: its name, what it sets, and its default in words."""
+
+    name: str
+    means: str
+    default: str = ""
+
+    def text(self) -> str:
+        """The variable's value, stripped; "" when unset."""
+        return os.environ.get(self.name, "").strip()
+
+
+VARIABLES = (
+    Variable("PRESSROOM_DATA_DIR", "the data folder of an installed Pressroom (its library, instance "
+             "folder, catalogue)", "the platform's user data folder"),
+    Variable("PRESSROOM_CACHE_DIR", "where what is the same from run to run is kept (compiled templates, "
+             "covers, hyphenation patterns)", "the platform's user cache folder"),
+    Variable("SOURCE_DATE_EPOCH", "the date of editions whose article has none (seconds since 1970)",
+             "the source file's modification time"),
+    Variable("PRESSROOM_EXPORT_SECONDS", "how long one export may take", "120"),
+    Variable("PRESSROOM_EXPORT_MEMORY_MB", "how much address space one export may take, in MiB", "3072"),
+    Variable("PRESSROOM_FETCH_SECONDS", "how long one fetch may take, redirects included; a page and its "
+             "images together may take three times that", "30"),
+    Variable("PRESSROOM_FETCH_ALLOWED_HOSTS", "hosts a server may fetch from although their addresses are "
+             "not public, separated by commas (`serve --allow-host` adds to them)", "none"),
+    Variable("PRESSROOM_QUEUE", "the Redis queue exports run on, redis://[:password@]host:port/db "
+             "(`--queue` wins; give a password here, not on the command line)", "no queue"),
+    Variable("PRESSROOM_QUEUE_VISIBILITY_SECONDS", "how long a job taken by a worker that died waits before "
+             "another worker takes it", "twice the export limit plus 30"),
+    Variable("PRESSROOM_QUEUE_STALL_SECONDS", "how long a queue may stand still before a waiting job says "
+             "no worker is taking jobs", "60"),
+    Variable("PRESSROOM_SECRET_KEY", "the web UI's session key", "generated on first run and kept in the "
+             "instance folder"),
+    Variable("PRESSROOM_TRUSTED_HOSTS", "the Host names the web UI answers to, separated by commas "
+             "(required with `serve --host 0.0.0.0`)", "the served host, and the loopback names"),
+)
+_BY_NAME = {variable.name: variable for variable in VARIABLES}
+
+
+def text(name: str) -> str:
+    """The value of the documented variable `name`, stripped ("" when unset)."""
+    return _BY_NAME[name].text()
+
+
+def names(name: str) -> tuple[str, ...]:
+    """The variable `name` as a list of names separated by commas."""
+    return tuple(part.strip() for part in text(name).split(",") if part.strip())
+
+
+def number(name: str, default: float, minimum: float = 0.0, maximum: float = float("inf"),
+           above: bool = True) -> float:
+    """The variable `name` as a number (`default` when unset), above `minimum` (or at least it when
+    `above` is False) and at most `maximum`."""
+    value = text(name)
+    if not value:
+        return default
+    try:
+        found = float(value)
+    except ValueError:
+        found = float("nan")
+    if not math.isfinite(found) or not ((found > minimum) if above else (found >= minimum)) or found > maximum:
+        bound = f"above {minimum:g}" if above else f"at least {minimum:g}"
+        raise SettingError(f"{name}={value[:40]} is not a number {bound}"
+                           + (f" and at most {maximum:g}" if maximum != float("inf") else "")
+                           + f" (unset it for {default:g})")
+    return found
+
+
+def documentation() -> str:
+    """The variables as a Markdown table (docs/settings.md holds it; a test keeps the two in step)."""
+    rows = [f"| `{variable.name}` | {variable.means} | {variable.default} |" for variable in VARIABLES]
+    return "\n".join(["| variable | what it sets | default |", "|---|---|---|", *rows])
