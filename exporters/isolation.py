@@ -40,7 +40,7 @@ class ExportLimits:
     `worker_growth_bytes` larger than when it became ready (so that a later export has nearly the
     headroom of a fresh one)."""
 
-    seconds: float = field(default_factory=lambda: float(os.environ.get("PRESSROOM_EXPORT_SECONDS", 120)))
+    seconds: float = field(default_factory=lambda: float(os.environ.get("PRESSROOM_EXPORT_SECONDS", 60)))
     memory_bytes: int = field(
         default_factory=lambda: int(os.environ.get("PRESSROOM_EXPORT_MEMORY_MB", 3072)) * 1024 * 1024)
     start_method: str = "fork"
