@@ -20,7 +20,7 @@ from .rendering import read_template_file, render
 from .typefaces import faces_for, writing_direction
 from .user_cache import cached_bytes, package_file
 from .words import words_for
-from .xhtml import links_to_files
+from .xhtml import edition_ids, links_to_files
 
 if TYPE_CHECKING:
     from ..articles import Book
@@ -54,13 +54,14 @@ class NavPoint:
 def make_epub(article: Article | Book, settings: Mapping[str, Any], pages: PageList | None,
               media_type: str) -> Edition:
     """The EPUB edition of `article`: its file, its spine as views, the files a preview may show."""
+    named, article = article, edition_ids(article)
     book = build_package(article, settings, pages)
     if article.chapters:
         chapters = [Chapter(chapter.sections, f"{chapter.id}.xhtml", chapter.title, chapter)
                     for chapter in article.chapters]
-    else:
-        chapters = [Chapter((section,), f"{section.id}.xhtml", section.label or article.title)
-                    for section in article.sections]
+    else:  # each file named by its section's id as read (the ids inside carry the edition's prefix)
+        chapters = [Chapter((section,), f"{name.id}.xhtml", section.label or article.title)
+                    for name, section in zip(named.sections, article.sections)]
     build_cover(book, article, settings)
     build_content(book, article, chapters, pages)
     build_navigation(book, article, chapters, pages)

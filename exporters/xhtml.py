@@ -7,10 +7,15 @@ from collections.abc import Callable, Collection, Mapping
 
 from markupsafe import Markup
 
-from ..articles.binding import in_start_tags, prefix_ids
+from ..articles import Article
+from ..articles.binding import in_start_tags, prefix_ids, with_prefixed_ids
 
 EPUB_NAMESPACE = "http://www.idpf.org/2007/ops"
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
+# Every id of an article's text (the author's own, its sections' and notes') begins with this in every
+# edition and web page, so that an article's `id="app"` or `id="csrf_token"` is never an id a reading
+# system's scripts or the page around it use.
+ARTICLE_ID_PREFIX = "article-"
 
 
 def attribute(value: str) -> str:
@@ -54,6 +59,12 @@ def limited_classes(allowed: Collection[str], then: Callable[..., Markup]) -> Ca
         return Markup(in_start_tags(then(html, section), _CLASS, keep))
 
     return fragment
+
+
+def edition_ids(publication):
+    """`publication` with the ids its editions give it: an article's prefixed with ARTICLE_ID_PREFIX
+    (a book's chapters already carry prefixes of their own, `c2-`)."""
+    return with_prefixed_ids(publication, ARTICLE_ID_PREFIX) if isinstance(publication, Article) else publication
 
 
 def prefixed_ids(html: str, prefix: str) -> Markup:

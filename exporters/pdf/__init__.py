@@ -16,7 +16,7 @@ from ..editions import cover_alt_text
 from ..pagination import PageList
 from ..rendering import TEMPLATES_DIR, read_template_file, render
 from ..typefaces import faces_for, missing_characters_warning
-from ..xhtml import image_addresses
+from ..xhtml import edition_ids, image_addresses
 
 if TYPE_CHECKING:
     from ...articles import Book
@@ -151,6 +151,7 @@ class PrintSource:
 def print_source(article: Article | Book, settings: Mapping[str, Any]) -> PrintSource:
     """The print edition's HTML and CSS, as the layout engine gets them (the benchmark lays the same
     source out with WeasyPrint alone)."""
+    article = edition_ids(article)
 
     # Images by their files' own addresses (a book's chapters come from several folders); images
     # held in memory (taken from a web page) by an address the fetcher serves from memory.
