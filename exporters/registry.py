@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..articles import Article
-from .base import Edition, Exporter, ExportOptions, Option, OptionError, UnknownFormat
+from .base import Edition, ExportFailed, Exporter, ExportOptions, Option, OptionError, UnknownFormat
 from .entry_points import entry_points
 from .isolation import ExportLimits, run_isolated
 
@@ -116,12 +116,25 @@ def export_set(article: Article, formats: Sequence[str], options: Mapping[str, A
     The CLI, the web UI and queue workers all come through here; ExportFailed says why not.
     """
     plans = plan_editions(formats, options)
+    refuse_early(article, plans)
     limits = limits or ExportLimits()
     if limits.start_method == "fork":
         prepare_engines(plans)
     label = " and ".join(plan.exporter.label for plan in plans)
     return run_isolated(make_editions, article, label, limits, plans, options or ExportOptions(),
                         rehearsal=rehearse_engines)
+
+
+def refuse_early(article: Article, plans: list[EditionPlan]) -> None:
+    """ExportFailed, at once, when an exporter that `plans` use (the paginator too, when an edition
+    marks its pages) could not lay `article` out within the export limit."""
+    layout = paginator()
+    for plan in plans:
+        working = [plan.exporter] + ([layout] if plan.pages_settings is not None and layout is not plan.exporter else [])
+        for exporter in working:
+            reason = exporter.refusal(article)
+            if reason is not None:
+                raise ExportFailed(article, plan.exporter.label, reason)
 
 
 def export(article: Article, format_name: str, options: Mapping[str, Any] | None = None,
