@@ -3,6 +3,7 @@ contents list, written reproducibly."""
 
 from __future__ import annotations
 
+import html as html_text
 import io
 import zipfile
 from collections.abc import Mapping
@@ -20,7 +21,7 @@ from .rendering import read_template_file, render
 from .typefaces import faces_for, writing_direction
 from .user_cache import cached_bytes, package_file
 from .words import words_for
-from .xhtml import edition_ids, links_to_files
+from .xhtml import edition_ids, ids_in, links_to_files
 
 if TYPE_CHECKING:
     from ..articles import Book
@@ -189,7 +190,10 @@ def build_content(book: epub.EpubBook, article: Article, chapters: list[Chapter]
                           render("epub/titlepage.xhtml.jinja", article=article))
     book.add_item(titlepage)
     book.spine.append(titlepage)
-    file_of = {section.id: chapter.href for chapter in chapters for section in chapter.sections}
+    # The ids the author gave in the text first, so that a section's own id wins over a duplicate of it.
+    file_of = {html_text.unescape(name): chapter.href for chapter in chapters for section in chapter.sections
+               for html in (section.html, *(note.html for note in section.footnotes)) for name in ids_in(html)}
+    file_of.update({section.id: chapter.href for chapter in chapters for section in chapter.sections})
     file_of.update({chapter.opening.id: chapter.href for chapter in chapters if chapter.opening is not None})
     fragment = links_to_files(file_of)
     part_opened = {part.chapters[0].id: part for part in article.parts if part.title}

@@ -24,16 +24,21 @@ def attribute(value: str) -> str:
 
 
 def links_to_files(file_of: Mapping[str, str]) -> Callable[..., Markup]:
-    """A fragment filter: `#id` links to a section that lives in another file become `file#id`
-    (the section records which ids its links name)."""
+    """A fragment filter: `#id` links to an id that lives in another file (by `file_of`, which holds
+    each section's id) become `file#id` (the section records which ids its links name)."""
 
     def fragment(html: str, section) -> Markup:
         for target in section.links:
-            if target in file_of:
+            if target in file_of and file_of[target] != file_of.get(section.id):
                 html = html.replace(f'href="#{attribute(target)}"', f'href="{attribute(file_of[target])}#{attribute(target)}"')
         return Markup(html)
 
     return fragment
+
+
+def ids_in(html: str) -> list[str]:
+    """The ids the start tags of `html` give (as written: escaped as attribute values are)."""
+    return [match.group(1) for tag in _START_TAG.findall(html) for match in _ID.finditer(tag)]
 
 
 def image_addresses(address_of: Callable[[str], str]) -> Callable[..., Markup]:
@@ -73,3 +78,5 @@ def prefixed_ids(html: str, prefix: str) -> Markup:
 
 
 _CLASS = re.compile(r'(\sclass=")([^"]*)"')
+_ID = re.compile(r'\sid="([^"]*)"')
+_START_TAG = re.compile(r"<[A-Za-z][^<>]*>")
