@@ -34,7 +34,7 @@ VARIABLES = (
              "covers, hyphenation patterns)", "the platform's user cache folder"),
     Variable("SOURCE_DATE_EPOCH", "the date of editions whose article has none (seconds since 1970)",
              "the source file's modification time"),
-    Variable("PRESSROOM_EXPORT_SECONDS", "how long one export may take", "120"),
+    Variable("PRESSROOM_EXPORT_SECONDS", "how long one export may take", "60"),
     Variable("PRESSROOM_EXPORT_MEMORY_MB", "how much address space one export may take, in MiB", "3072"),
     Variable("PRESSROOM_FETCH_SECONDS", "how long one fetch may take, redirects included; a page and its "
              "images together may take three times that", "30"),

@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..articles import Article
-from ..exporters import Edition, ExportOptions, make_editions, plan_editions, prepare_engines, rehearse_engines
+from ..exporters import Edition, ExportOptions, make_editions, plan_editions, prepare_engines, refuse_early, \
+    rehearse_engines
 from .child import ExportJob, run_isolated
 from .limits import ExportLimits
 
@@ -19,6 +20,7 @@ def export_set(article: Article, formats: Sequence[str], options: Mapping[str, A
     The CLI, the web UI and queue workers all come through here; ExportFailed says why not.
     """
     plans = plan_editions(formats, options)
+    refuse_early(article, plans)
     limits = limits or ExportLimits()
     if limits.start_method == "fork":
         prepare_engines(plans)

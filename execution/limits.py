@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .. import settings
 
-EXPORT_SECONDS = 120
+EXPORT_SECONDS = 60
 EXPORT_MEMORY_MB = 3072
 
 

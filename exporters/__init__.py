@@ -4,7 +4,7 @@ from .base import Edition, EditionFile, ExportFailed, Exporter, ExportOptions, F
     UnknownFormat, View
 from .pagination import PageList, PageStart
 from .registry import (EditionPlan, chosen_options, declared_options, exporter_for, load_exporters, make_editions,
-                       plan_editions, prepare_engines, rehearse_engines)
+                       plan_editions, prepare_engines, refuse_early, rehearse_engines)
 
 __all__ = [
     "Edition",
@@ -27,5 +27,6 @@ __all__ = [
     "make_editions",
     "plan_editions",
     "prepare_engines",
+    "refuse_early",
     "rehearse_engines",
 ]

@@ -150,7 +150,8 @@ class Finding:
 class Exporter(ABC):
     """Turns an article into one edition; subclasses set the class attributes and `export`.
 
-    Optional capabilities, each a method to override: `paginate` (with `pagination_options`) lays the
+    Optional capabilities, each a method to override: `refusal` turns away, at once, an article its
+    engine could not lay out within the export limit; `paginate` (with `pagination_options`) lays the
     article out in pages for the editions that mark them; `check` reports on a finished edition;
     `preview_file` serves one of the edition's `views` to the web preview (with `preview_label`).
     """
@@ -191,6 +192,11 @@ class Exporter(ABC):
     @property
     def provides_pages(self) -> bool:
         return type(self).paginate is not Exporter.paginate
+
+    def refusal(self, publication: Article) -> str | None:
+        """Why this exporter will not lay `publication` out within the export limit, decided from the
+        article alone before any work starts (a reason and its fix), or None."""
+        return None
 
     def check(self, edition: Edition) -> list[Finding]:
         """A plain-words report on a finished edition (exporters with a `check_label`)."""

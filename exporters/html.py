@@ -14,22 +14,24 @@ from ..articles import Article
 from .base import Edition, EditionFile, Exporter
 from .pagination import PageList
 from .rendering import read_template_file, render
-from .xhtml import image_addresses, limited_classes, prefixed_ids
+from .xhtml import ARTICLE_ID_PREFIX, edition_ids, image_addresses, limited_classes, prefixed_ids
 
 SCREEN_STYLESHEET = "screen/article.css"
 
 
-def render_reading_view(article: Article, image_src: Callable[[str], str], id_prefix: str = "") -> Markup:
+def render_reading_view(article: Article, image_src: Callable[[str], str], in_page: bool = False) -> Markup:
     """The article's title block, contents and body as screen HTML; `image_src` maps asset hrefs to URLs.
 
-    The article's own classes are limited to those the screen stylesheet styles; `id_prefix` prefixes
-    every id (and the links to them), for a page whose own ids the article must not shadow.
+    The article's own classes are limited to those the screen stylesheet styles, and its ids carry
+    ARTICLE_ID_PREFIX as in every edition; `in_page`, for a page whose own ids the view must not
+    shadow, every id of the view does (the contents' and the notes' too), once.
     """
     cover = article.metadata.cover
     fragment = limited_classes(screen_classes(), image_addresses(image_src))
-    view = render("article/reading.html.jinja", fragment=fragment, article=article, sections=article.sections,
+    shown = article if in_page else edition_ids(article)
+    view = render("article/reading.html.jinja", fragment=fragment, article=shown, sections=shown.sections,
                   heading_level=2, epub=False, cover_src=image_src(cover) if cover else None)
-    return prefixed_ids(view, id_prefix) if id_prefix else Markup(view)
+    return prefixed_ids(view, ARTICLE_ID_PREFIX) if in_page else Markup(view)
 
 
 @lru_cache(maxsize=1)

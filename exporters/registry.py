@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..articles import Article
-from .base import Edition, Exporter, ExportOptions, Option, OptionError, UnknownFormat
+from .base import Edition, ExportFailed, Exporter, ExportOptions, Option, OptionError, UnknownFormat
 from .entry_points import entry_points
 
 ENTRY_POINT_GROUP = "pressroom.exporters"
@@ -106,6 +106,18 @@ def plan_editions(formats: Sequence[str], options: Mapping[str, Any] | None = No
             pages_settings = {name: layout_settings[name] for name in layout.pagination_options}
         plans.append(EditionPlan(exporter, settings, pages_settings))
     return plans
+
+
+def refuse_early(article: Article, plans: list[EditionPlan]) -> None:
+    """ExportFailed, at once, when an exporter that `plans` use (the paginator too, when an edition
+    marks its pages) could not lay `article` out within the export limit."""
+    layout = paginator()
+    for plan in plans:
+        working = [plan.exporter] + ([layout] if plan.pages_settings is not None and layout is not plan.exporter else [])
+        for exporter in working:
+            reason = exporter.refusal(article)
+            if reason is not None:
+                raise ExportFailed(article, plan.exporter.label, reason)
 
 
 def make_editions(article: Article, plans: list[EditionPlan], options: Mapping[str, Any]) -> dict[str, Edition]:

@@ -154,7 +154,33 @@ def test_download_names_are_safe_for_any_title(title):
     ascii_name, full_name = edition_filename(title, "pdf")
     assert ascii_name.isascii() and '"' not in ascii_name and "/" not in ascii_name
     assert ascii_name.endswith(".pdf") and full_name.endswith(".pdf")
-    assert "/" not in full_name and "\u202e" not in full_name and len(full_name) <= 124
+    assert "/" not in full_name and "\u202e" not in full_name and len(full_name) <= 100
+
+
+def disposition_names(header: str) -> tuple[str, str]:
+    """(the ASCII `filename`, the decoded `filename*`) of a Content-Disposition header."""
+    return re.search(r'filename="([^"]+)"', header).group(1), unquote(header.split("filename*=UTF-8''")[1])
+
+
+LONG_LATIN_TITLE = " ".join(["Smuggled photographs of a closed country"] * 12)
+LONG_GREEK_TITLE = " ".join(["Φωτογραφίες από μια κλειστή χώρα"] * 12)
+LONG_CHINESE_TITLE = "一个封闭国家的秘密照片" * 30
+
+
+@pytest.mark.parametrize("title", [LONG_LATIN_TITLE, LONG_GREEK_TITLE, LONG_CHINESE_TITLE])
+def test_a_long_titles_download_name_is_at_most_100_characters_cut_at_a_word(client, content_dir, title):
+    (content_dir / "long.md").write_text(f"---\ntitle: {title}\n---\n\nA short text.\n", encoding="utf-8")
+    header = client.get("/articles/long/download/pdf?page_size=a5&cover=off").headers["Content-Disposition"]
+    ascii_name, full_name = disposition_names(header)
+    assert len(full_name) <= 100 and len(full_name.encode("utf-8")) < 255 and len(ascii_name.encode()) <= 100
+    assert full_name.endswith(" (A5, no cover).pdf") and ascii_name.endswith(".pdf")
+    stem = full_name.removesuffix(" (A5, no cover).pdf")
+    assert title.startswith(stem) and (" " not in title or title[len(stem)] == " ")  # a whole word last
+    assert ascii_name.endswith("-A5-no-cover.pdf")
+    if title.isascii():
+        ascii_stem = ascii_name.removesuffix("-A5-no-cover.pdf")
+        assert title.replace(" ", "-").startswith(ascii_stem) and title[len(ascii_stem)] == " "
+    assert len(header.encode("ascii")) < 900
 
 
 def test_the_epub_marks_the_print_pages_when_asked(client):

@@ -101,10 +101,10 @@ def test_images_footnotes_and_links_in_the_rich_epub(rich):
     assert book.read("EPUB/text/images/boat.png") == (RICH.parent / "images" / "boat.png").read_bytes()
     boats = xml(book, "EPUB/text/the-boats.xhtml")
     assert boats.find(".//x:img", NS).get("alt") == "A blue fishing boat moored at a stone quay"
-    assert boats.find(".//x:a[.='the tides']", NS).get("href") == "the-tides.xhtml#the-tides"
+    assert boats.find(".//x:a[.='the tides']", NS).get("href") == "the-tides.xhtml#article-the-tides"
     tides = xml(book, "EPUB/text/the-tides.xhtml")
-    assert tides.find(".//x:a[@epub:type='noteref']", NS).get("href") == "#fn-2"
-    assert tides.find(".//x:aside[@epub:type='footnote']", NS).get("id") == "fn-2"
+    assert tides.find(".//x:a[@epub:type='noteref']", NS).get("href") == "#article-fn-2"
+    assert tides.find(".//x:aside[@epub:type='footnote']", NS).get("id") == "article-fn-2"
 
 
 @pytest.mark.parametrize("source", [SAMPLE, *VALID_MARKDOWN], ids=lambda path: path.stem)

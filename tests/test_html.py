@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import html as lxml_html
 
 from pressroom.execution import export
+from pressroom.exporters.xhtml import ARTICLE_ID_PREFIX
 
 
 def test_the_html_edition_is_self_contained(rich):
@@ -19,5 +20,6 @@ def test_the_html_edition_is_self_contained(rich):
 def test_the_html_edition_uses_the_shared_body(sample):
     document = lxml_html.fromstring(export(sample, "html"))
     sections = document.xpath("//section[contains(@class, 'section')]")
-    assert [s.get("id") for s in sections] == [s.id for s in sample.sections]
-    assert [a.get("href") for a in document.xpath("//nav[@class='article-toc']//a")] == [f"#{s.id}" for s in sample.contents]
+    assert [s.get("id") for s in sections] == [f"{ARTICLE_ID_PREFIX}{s.id}" for s in sample.sections]
+    assert [a.get("href") for a in document.xpath("//nav[@class='article-toc']//a")] == [
+        f"#{ARTICLE_ID_PREFIX}{s.id}" for s in sample.contents]

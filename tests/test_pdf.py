@@ -201,7 +201,7 @@ def test_metadata_has_subject_and_keywords(rich_pdf):
 def test_internal_links_go_to_sections_and_external_ones_are_uris(rich_pdf, tmp_path):
     destinations = [a.get_object().get("/Dest") for page in PdfReader(rich_pdf).pages
                     for a in page.get("/Annots", []) or []]
-    assert "the-tides" in destinations
+    assert "article-the-tides" in destinations  # the section's id, prefixed as every article id is
     path = tmp_path / "plain.pdf"
     path.write_bytes(export(read_article(FIXTURES / "article_without_front_matter.md"), "pdf"))
     uris = [a.get_object()["/A"]["/URI"] for page in PdfReader(path).pages for a in page.get("/Annots", []) or []

@@ -11,7 +11,7 @@ from pressroom.settings import SettingError
 
 def test_an_unset_variable_gives_its_default(monkeypatch):
     monkeypatch.delenv("PRESSROOM_EXPORT_SECONDS", raising=False)
-    assert ExportLimits().seconds == 120
+    assert ExportLimits().seconds == 60
 
 
 def test_a_set_variable_is_read(monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from conftest import SAMPLE
 
@@ -84,3 +85,13 @@ def test_a_manifest_naming_a_file_outside_the_content_folder_is_not_served(clien
     response = client.get("/books/leak/")
     assert response.status_code == 422 and "outside the content folder" in response.get_data(as_text=True)
     assert client.get("/books/leak/download/epub").status_code == 422
+
+
+def test_a_long_book_titles_download_name_is_cut_like_an_articles(client, content_dir):
+    title = " ".join(["Coastal readings for the long winter evenings"] * 4)[:200]
+    response = make_book(client, title, {"field-notes": "1", third_article(content_dir): "2"})
+    header = client.get(response.headers["Location"] + "download/html").headers["Content-Disposition"]
+    ascii_name = re.search(r'filename="([^"]+)"', header).group(1)
+    full_name = unquote(header.split("filename*=UTF-8''")[1])
+    assert len(full_name) <= 100 and len(ascii_name) <= 100 and full_name.endswith(".html")
+    assert title.startswith(full_name.removesuffix(".html"))

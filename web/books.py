@@ -15,7 +15,7 @@ from ..articles.content.section_ids import slugify
 from ..exporters import OptionError, declared_options, load_exporters, plan_editions
 from ..exporters.html import render_reading_view
 from .downloads import content_disposition, edition_filename, option_words
-from .edition_views import ARTICLE_ID_PREFIX, READING_VIEW, described_settings, query_of, spreads_of
+from .edition_views import READING_VIEW, described_settings, query_of, spreads_of
 from .security import csrf_valid
 from .state import check_report, edition, library, requested_options
 
@@ -72,7 +72,7 @@ def preview(slug: str):
     context = {}
     if view == READING_VIEW:
         context["reading_view"] = render_reading_view(
-            book, lambda href: url_for("books.book_file", slug=slug, href=href), id_prefix=ARTICLE_ID_PREFIX)
+            book, lambda href: url_for("books.book_file", slug=slug, href=href), in_page=True)
     else:
         (plan,) = plan_editions([view], options)
         context["edition"] = edition(book, plan, options, patient=True)

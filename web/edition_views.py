@@ -13,8 +13,6 @@ from .state import check_report, edition, find_article, requested_options
 
 blueprint = Blueprint("editions", __name__, url_prefix="/articles/<slug>")
 READING_VIEW = "reading"
-# The article's ids on the page get this prefix: an article's `id="csrf_token"` must not shadow the page's own.
-ARTICLE_ID_PREFIX = "article-"
 DOCUMENT_TYPES = ("application/xhtml+xml", "text/html")
 # Documents are sandboxed (no script, no forms) but keep their origin, so that the preview can size
 # each frame to its document instead of giving it a scrollbar of its own.
@@ -34,7 +32,7 @@ def preview(slug: str):
     context = {}
     if view == READING_VIEW:
         context["reading_view"] = render_reading_view(
-            article, lambda href: url_for("editions.article_file", slug=slug, href=href), id_prefix=ARTICLE_ID_PREFIX)
+            article, lambda href: url_for("editions.article_file", slug=slug, href=href), in_page=True)
     else:
         (plan,) = plan_editions([view], options)
         context["edition"] = edition(article, plan, options, patient=True)

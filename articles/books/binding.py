@@ -34,6 +34,13 @@ def in_start_tags(html: str, pattern: re.Pattern, replace: Callable[[re.Match], 
     return _START_TAG.sub(lambda tag: pattern.sub(replace, tag.group()), html)
 
 
+def with_prefixed_ids(article: Article, prefix: str) -> Article:
+    """`article` with every id in it (its sections', notes', citations' and those its text gives) and
+    every link to one prefixed with `prefix`."""
+    sections = tuple(_bound_section(section, prefix, {}, lambda address: None) for section in article.sections)
+    return dataclasses.replace(article, sections=sections)
+
+
 def bind(article: Article, prefix: str, folder: str, link_target: Callable[[str], str | None]) -> Article:
     """`article` as a chapter: ids prefixed with `prefix`, images under `folder`/, and each link whose
     address `link_target` knows (another bound article) pointing at the id it returns instead."""

@@ -3,6 +3,7 @@ contents list, written reproducibly."""
 
 from __future__ import annotations
 
+import html as html_text
 import io
 import zipfile
 from collections.abc import Mapping
@@ -20,7 +21,7 @@ from ..rendering import read_template_file, render
 from ..typefaces import faces_for, writing_direction
 from ..user_cache import cached_bytes, package_file
 from ..words import words_for
-from ..xhtml import links_to_files
+from ..xhtml import edition_ids, ids_in, links_to_files
 
 if TYPE_CHECKING:
     from ...articles import Book
@@ -54,13 +55,14 @@ class NavPoint:
 def make_epub(article: Article | Book, settings: Mapping[str, Any], pages: PageList | None,
               media_type: str) -> Edition:
     """The EPUB edition of `article`: its file, its spine as views, the files a preview may show."""
+    named, article = article, edition_ids(article)
     book = build_package(article, settings, pages)
     if article.chapters:
         chapters = [ContentDocument(chapter.sections, f"{chapter.id}.xhtml", chapter.title, chapter)
                     for chapter in article.chapters]
-    else:
-        chapters = [ContentDocument((section,), f"{section.id}.xhtml", section.label or article.title)
-                    for section in article.sections]
+    else:  # each file named by its section's id as read (the ids inside carry the edition's prefix)
+        chapters = [ContentDocument((section,), f"{name.id}.xhtml", section.label or article.title)
+                    for name, section in zip(named.sections, article.sections)]
     build_cover(book, article, settings)
     build_content(book, article, chapters, pages)
     build_navigation(book, article, chapters, pages)
@@ -188,7 +190,10 @@ def build_content(book: epub.EpubBook, article: Article, chapters: list[ContentD
                           render("epub/titlepage.xhtml.jinja", article=article))
     book.add_item(titlepage)
     book.spine.append(titlepage)
-    file_of = {section.id: chapter.href for chapter in chapters for section in chapter.sections}
+    # The ids the author gave in the text first, so that a section's own id wins over a duplicate of it.
+    file_of = {html_text.unescape(name): chapter.href for chapter in chapters for section in chapter.sections
+               for html in (section.html, *(note.html for note in section.footnotes)) for name in ids_in(html)}
+    file_of.update({section.id: chapter.href for chapter in chapters for section in chapter.sections})
     file_of.update({chapter.opening.id: chapter.href for chapter in chapters if chapter.opening is not None})
     fragment = links_to_files(file_of)
     part_opened = {part.chapters[0].id: part for part in article.parts if part.title}

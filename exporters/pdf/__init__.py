@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,7 +17,7 @@ from ..edition_facts import cover_alt_text
 from ..pagination import PageList
 from ..rendering import TEMPLATES_DIR, read_template_file, render
 from ..typefaces import faces_for, missing_characters_warning
-from ..xhtml import image_addresses
+from ..xhtml import edition_ids, image_addresses
 
 if TYPE_CHECKING:
     from ...articles import Book
@@ -44,6 +45,11 @@ PAGE_GEOMETRY = {
 }
 
 
+# WeasyPrint lays out about a thousand table cells in 2-5 s on a loaded 2-core machine, and more as a
+# table grows (12,000 cells took 32 s, 60,000 more than 60 s): past this many in one article the
+# export is refused before layout, well inside the export limit. EPUB and HTML make 60,000 in a second.
+MAX_TABLE_CELLS = 6_000
+_TABLE_CELL = re.compile(r"<t[dh][\s>/]")
 IN_MEMORY = "pressroom-memory:"  # the article's images, served by the resource fetcher
 PAGE_SIZES = {"a4": "A4", "letter": "US Letter", "a5": "A5", "6x9": "6 × 9 in"}
 PDF_VARIANTS = {
@@ -91,6 +97,19 @@ class PdfExporter(Exporter):
         warning = missing_characters_warning(article)
         return Edition((EditionFile(f"{article.slug}.pdf", data, self.media_type),), views,
                        self._page_list(document, root, settings), warnings=(warning,) if warning else ())
+
+    def refusal(self, publication: Article | Book) -> str | None:
+        cells = {section: sum(len(_TABLE_CELL.findall(html)) for html in
+                              (section.html, *(note.html for note in section.footnotes)))
+                 for section in publication.sections}
+        total = sum(cells.values())
+        if total <= MAX_TABLE_CELLS:
+            return None
+        largest = max(cells, key=cells.get)
+        where = f"the section “{largest.title}”" if largest.titled else "its opening"
+        return (f"its tables have {total:,} cells ({cells[largest]:,} in {where}), and Pressroom lays out at most "
+                f"{MAX_TABLE_CELLS:,} table cells in pages; split the table into several articles, or export "
+                "it as EPUB or HTML (without print page numbers)")
 
     def paginate(self, article: Article | Book, settings: Mapping[str, Any]) -> PageList:
         document, root = self._layout(article, settings)
@@ -150,6 +169,7 @@ class PrintSource:
 def print_source(article: Article | Book, settings: Mapping[str, Any]) -> PrintSource:
     """The print edition's HTML and CSS, as the layout engine gets them (the benchmark lays the same
     source out with WeasyPrint alone)."""
+    article = edition_ids(article)
 
     # Images by an address made of the name the article gives them, which the fetcher serves from
     # memory: the PDF names each image after its address, so a file's place on disk (a queue worker's
