@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ContentError, PressroomError
 from .model import Article, Asset, Author, Footnote, Metadata, Section
+from .publication import Publication
 
 _LAZY = {
     "Book": ".books.book",
@@ -51,6 +52,7 @@ __all__ = [
     "Metadata",
     "Part",
     "PressroomError",
+    "Publication",
     "Section",
     "UploadedFile",
     "book_of_sources",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
 
 WORDS_PER_MINUTE = 230
 
@@ -137,7 +136,7 @@ class Asset:
 
 @dataclass(frozen=True)
 class Article:
-    """An article read from one source file: the unit every exporter turns into an edition."""
+    """An article read from one source file: a `Publication` of sections (see publication.py)."""
 
     slug: str
     metadata: Metadata
@@ -148,14 +147,29 @@ class Article:
     edition_date: datetime.datetime
     assets: tuple[Asset, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
-    # What a book has and an article has not (see book.py): the templates serve both.
-    parts: ClassVar[tuple] = ()
-    chapters: ClassVar[tuple] = ()
-    editors: ClassVar[tuple[Author, ...]] = ()
 
     @property
     def title(self) -> str:
         return self.metadata.title
+
+    @property
+    def language(self) -> str:
+        return self.metadata.language
+
+    @property
+    def editors(self) -> tuple[Author, ...]:
+        """An article is written, not edited from others' pieces: no editors."""
+        return ()
+
+    @property
+    def parts(self) -> tuple:
+        """An article is not bound from others: its text is its sections, in no parts."""
+        return ()
+
+    @property
+    def chapters(self) -> tuple:
+        """An article is not bound from others: its text is its sections, in no chapters."""
+        return ()
 
     @property
     def credited(self) -> tuple[Author, ...]:

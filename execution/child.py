@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..articles import Article as Publication, PressroomError
+from ..articles import PressroomError, Publication
 from ..exporters.base import ExportFailed
 from .limits import ExportLimits
 from .memory import address_space

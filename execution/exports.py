@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..articles import Article
+from ..articles import Publication
 from ..exporters import Edition, ExportOptions, make_editions, plan_editions, prepare_engines, refuse_early, \
     rehearse_engines
 from .child import ExportJob, run_isolated
 from .limits import ExportLimits
 
 
-def export_set(article: Article, formats: Sequence[str], options: Mapping[str, Any] | None = None,
+def export_set(article: Publication, formats: Sequence[str], options: Mapping[str, Any] | None = None,
                limits: ExportLimits | None = None) -> dict[str, Edition]:
     """The editions of `article` in `formats`, made together in one worker process within `limits`
     (time, memory); the print layout is made once, however many editions mark its pages.
@@ -29,7 +29,7 @@ def export_set(article: Article, formats: Sequence[str], options: Mapping[str, A
     return run_isolated(job, rehearsal=rehearse_engines)
 
 
-def export(article: Article, format_name: str, options: Mapping[str, Any] | None = None,
+def export(article: Publication, format_name: str, options: Mapping[str, Any] | None = None,
            limits: ExportLimits | None = None) -> bytes:
     """The main file of one edition (see `export_set`)."""
     return export_set(article, [format_name], options, limits)[format_name].main.data

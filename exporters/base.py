@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..articles import Article, PressroomError
+from ..articles import PressroomError, Publication
 
 if TYPE_CHECKING:
     from .pagination import PageList
@@ -34,7 +34,7 @@ class ExportFailed(PressroomError):
     """An engine could not make the edition; the message says why in the user's terms. `transient`
     when the export was stopped (time, a dead worker) rather than refused: trying again may work."""
 
-    def __init__(self, article: Article, format_label: str, reason: str, transient: bool = False) -> None:
+    def __init__(self, article: Publication, format_label: str, reason: str, transient: bool = False) -> None:
         super().__init__(f"{article.source_path}: this article cannot be exported as {format_label}: {reason}")
         self.transient = transient
 
@@ -171,7 +171,7 @@ class Exporter(ABC):
         return {option.name: option.parse(options[option.name]) if option.name in options else option.default
                 for option in self.options}
 
-    def planned_files(self, article: Article) -> dict[str, str]:
+    def planned_files(self, article: Publication) -> dict[str, str]:
         """The files this exporter's edition of `article` holds, main file first: name (relative to the
         output folder) and media type. An exporter that writes more than `<slug>.<extension>` says so
         here: a queued job's result may hold these files and no others."""
@@ -182,10 +182,10 @@ class Exporter(ABC):
         return False
 
     @abstractmethod
-    def export(self, article: Article, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
+    def export(self, article: Publication, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
         """The edition, or ExportFailed with the reason."""
 
-    def paginate(self, article: Article, settings: Mapping[str, Any]) -> PageList:
+    def paginate(self, article: Publication, settings: Mapping[str, Any]) -> PageList:
         """Lay the article out in pages without writing the edition (paginators only)."""
         raise NotImplementedError(f"the {self.label} exporter does not lay out pages")
 
@@ -193,7 +193,7 @@ class Exporter(ABC):
     def provides_pages(self) -> bool:
         return type(self).paginate is not Exporter.paginate
 
-    def refusal(self, publication: Article) -> str | None:
+    def refusal(self, publication: Publication) -> str | None:
         """Why this exporter will not lay `publication` out within the export limit, decided from the
         article alone before any work starts (a reason and its fix), or None."""
         return None

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from ..articles import Article
+from ..articles import Publication
 from .words import words_for
 
 IDENTIFIER_NAMESPACE = uuid.UUID("8f1d8a4e-5a3c-4e57-9d0e-70726573726f")
 
 
-def edition_identifier(article: Article) -> str:
+def edition_identifier(article: Publication) -> str:
     """The identifier from the front matter, else a UUID derived from the slug and title.
 
     It survives rebuilds and corrections of the text; a new title makes a new book.
@@ -21,7 +21,7 @@ def edition_identifier(article: Article) -> str:
     return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, name)}"
 
 
-def cover_alt_text(article: Article) -> str:
+def cover_alt_text(article: Publication) -> str:
     """What the cover shows, for readers who cannot see it, in the article's language."""
     meta = article.metadata
     words = words_for(meta.language)

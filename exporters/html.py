@@ -10,7 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..articles import Article
+from ..articles import Publication
 from .base import Edition, EditionFile, Exporter
 from .pagination import PageList
 from .rendering import read_template_file, render
@@ -19,7 +19,7 @@ from .xhtml import ARTICLE_ID_PREFIX, edition_ids, image_addresses, limited_clas
 SCREEN_STYLESHEET = "screen/article.css"
 
 
-def render_reading_view(article: Article, image_src: Callable[[str], str], in_page: bool = False) -> Markup:
+def render_reading_view(article: Publication, image_src: Callable[[str], str], in_page: bool = False) -> Markup:
     """The article's title block, contents and body as screen HTML; `image_src` maps asset hrefs to URLs.
 
     The article's own classes are limited to those the screen stylesheet styles, and its ids carry
@@ -47,7 +47,7 @@ class HtmlExporter(Exporter):
     media_type = "text/html; charset=utf-8"
     extension = "html"
 
-    def export(self, article: Article, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
+    def export(self, article: Publication, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
         images = {asset.href: _data_uri(asset.media_type, asset.read_bytes()) for asset in article.assets}
         document = render("html/article.html.jinja", article=article,
                           reading_view=render_reading_view(article, lambda href: images.get(href, "")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..articles import Article
+from ..articles import Publication
 from .base import Edition, EditionFile, Exporter
 from .pagination import PageList
 
@@ -16,12 +16,12 @@ class MarkdownExporter(Exporter):
     media_type = "text/markdown; charset=utf-8"
     extension = "md"
 
-    def export(self, article: Article, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
+    def export(self, article: Publication, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
         from ..articles.markdown_writer import markdown_files
 
         return Edition(tuple(EditionFile(name, data, media_type) for name, data, media_type in markdown_files(article)))
 
-    def planned_files(self, article: Article) -> dict[str, str]:
+    def planned_files(self, article: Publication) -> dict[str, str]:
         from ..articles.markdown_writer import image_names
 
         images = image_names(article)

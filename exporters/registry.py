@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..articles import Article
+from ..articles import Publication
 from .base import Edition, ExportFailed, Exporter, ExportOptions, Option, OptionError, UnknownFormat
 from .entry_points import entry_points
 
@@ -79,7 +79,7 @@ class EditionPlan:
     settings: dict[str, Any]
     pages_settings: dict[str, Any] | None
 
-    def key(self, article: Article) -> str:
+    def key(self, article: Publication) -> str:
         """The edition's identity: the article's content, the format and what the format reads."""
         read = sorted(self.settings.items()) + sorted((self.pages_settings or {}).items())
         return hashlib.sha256(f"{article.digest}\n{self.exporter.name}\n{read}".encode()).hexdigest()[:32]
@@ -108,7 +108,7 @@ def plan_editions(formats: Sequence[str], options: Mapping[str, Any] | None = No
     return plans
 
 
-def refuse_early(article: Article, plans: list[EditionPlan]) -> None:
+def refuse_early(article: Publication, plans: list[EditionPlan]) -> None:
     """ExportFailed, at once, when an exporter that `plans` use (the paginator too, when an edition
     marks its pages) could not lay `article` out within the export limit."""
     layout = paginator()
@@ -120,7 +120,7 @@ def refuse_early(article: Article, plans: list[EditionPlan]) -> None:
                 raise ExportFailed(article, plan.exporter.label, reason)
 
 
-def make_editions(article: Article, plans: list[EditionPlan], options: Mapping[str, Any]) -> dict[str, Edition]:
+def make_editions(article: Publication, plans: list[EditionPlan], options: Mapping[str, Any]) -> dict[str, Edition]:
     """Make each planned edition in this process: the paginator's own edition first when others
     need its pages, so that its layout serves them all."""
     layout = paginator()

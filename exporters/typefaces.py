@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..articles import Article, Metadata
+from ..articles import Metadata, Publication
 from ..locations import PACKAGE_DIR
 
 # The bundled fonts (not through .rendering, which uses this module), and Debian's fonts (scripts/setup.sh installs the Noto families below), wherever fontconfig looks.
@@ -107,7 +107,7 @@ def writing_direction(metadata: Metadata) -> str:
     return "rtl" if metadata.language.split("-")[0].lower() in RIGHT_TO_LEFT else "ltr"
 
 
-def missing_characters(article: Article) -> list[str]:
+def missing_characters(article: Publication) -> list[str]:
     """The characters of the article's printed text that no face of its serif stack has, in order."""
     covered: set[int] = set()
     for face in faces_for(article.metadata.language).serif:
@@ -119,7 +119,7 @@ def missing_characters(article: Article) -> list[str]:
     return list(missing)
 
 
-def missing_characters_warning(article: Article) -> str | None:
+def missing_characters_warning(article: Publication) -> str | None:
     """A warning that names the characters the PDF has no typeface for, or None."""
     missing = missing_characters(article)
     if not missing:
@@ -136,7 +136,7 @@ NOT_DRAWN = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 _TAG = re.compile(r"<[^>]*>")
 
 
-def _printed_text(article: Article) -> str:
+def _printed_text(article: Publication) -> str:
     meta = article.metadata
     parts = [meta.title, meta.subtitle or "", meta.publisher or "", meta.rights or "",
              *(author.name for author in meta.authors + article.editors),

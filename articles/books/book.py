@@ -70,7 +70,7 @@ class Contributor:
 
 @dataclass(frozen=True)
 class Book:
-    """What the exporters make an edition of, like an `Article`: the book's own metadata (its authors
+    """A `Publication` (see publication.py) like an `Article`: the book's own metadata (its authors
     in `metadata.authors`, its editors beside them), its parts and chapters, and, read off those, the
     sections, assets and words of the whole."""
 
@@ -87,6 +87,10 @@ class Book:
     @property
     def title(self) -> str:
         return self.metadata.title
+
+    @property
+    def language(self) -> str:
+        return self.metadata.language
 
     @property
     def chapters(self) -> tuple[Chapter, ...]:

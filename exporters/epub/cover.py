@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ...articles import Article
+from ...articles import Publication
 from ..typefaces import SERIF, Typeface, faces_for, writing_direction
 from ..words import words_for
 
@@ -19,7 +19,7 @@ EPUB_COVER_SIZE = (1600, 2400)
 EDGE_STEPS = 21  # shades between the background and each colour drawn on it
 
 
-def cover_png(article: Article, size: tuple[int, int] = EPUB_COVER_SIZE) -> bytes:
+def cover_png(article: Publication, size: tuple[int, int] = EPUB_COVER_SIZE) -> bytes:
     """A PNG cover of `size` pixels; the same article and size always give the same bytes."""
     buffer = io.BytesIO()
     # Every pixel is the background, a colour drawn on it, or an anti-aliased edge between the two:
@@ -39,7 +39,7 @@ def _palette() -> Image.Image:
     return palette
 
 
-def cover_image(article: Article, size: tuple[int, int]) -> Image.Image:
+def cover_image(article: Publication, size: tuple[int, int]) -> Image.Image:
     """The cover drawn at `size` pixels."""
     width, height = size
     image = Image.new("RGB", size, BACKGROUND)

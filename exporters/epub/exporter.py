@@ -7,14 +7,11 @@ import io
 import zipfile
 from collections.abc import Mapping
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ...articles import Article
+from ...articles import Publication
 from ..base import Edition, Exporter, Finding, Option
 from ..pagination import PageList
-
-if TYPE_CHECKING:
-    from ...articles import Book
 
 
 class EpubExporter(Exporter):
@@ -37,7 +34,7 @@ class EpubExporter(Exporter):
     def prepare(self, many: bool = False) -> None:
         import_module(".package", __package__)  # ebooklib, for workers forked from here
 
-    def export(self, article: Article | Book, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
+    def export(self, article: Publication, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
         from .package import make_epub
 
         return make_epub(article, settings, pages, self.media_type)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ebooklib import epub
 
-from ...articles import Article, Section
+from ...articles import Publication, Section
 from ..base import Edition, EditionFile, ExportFailed, View
 from ..edition_facts import cover_alt_text, edition_identifier
 from ..page_breaks import insert_page_breaks
@@ -24,7 +24,6 @@ from ..words import words_for
 from ..xhtml import edition_ids, ids_in, links_to_files
 
 if TYPE_CHECKING:
-    from ...articles import Book
     from ...articles import Chapter
 
 XHTML = "application/xhtml+xml"
@@ -52,7 +51,7 @@ class NavPoint:
     children: tuple[NavPoint, ...] = ()
 
 
-def make_epub(article: Article | Book, settings: Mapping[str, Any], pages: PageList | None,
+def make_epub(article: Publication, settings: Mapping[str, Any], pages: PageList | None,
               media_type: str) -> Edition:
     """The EPUB edition of `article`: its file, its spine as views, the files a preview may show."""
     named, article = article, edition_ids(article)
@@ -77,7 +76,7 @@ def make_epub(article: Article | Book, settings: Mapping[str, Any], pages: PageL
                               if item.file_name.startswith(("text/", "style/")) or item.file_name == "cover.png"})
 
 
-def build_package(article: Article, settings: Mapping[str, Any], pages: PageList | None) -> epub.EpubBook:
+def build_package(article: Publication, settings: Mapping[str, Any], pages: PageList | None) -> epub.EpubBook:
     """The package metadata: Dublin Core, creators, series, page source, accessibility."""
     meta = article.metadata
     book = epub.EpubBook()
@@ -128,7 +127,7 @@ def build_package(article: Article, settings: Mapping[str, Any], pages: PageList
     _accessibility(book, article, settings, pages)
     return book
 
-def _accessibility(book: epub.EpubBook, article: Article, settings: Mapping[str, Any],
+def _accessibility(book: epub.EpubBook, article: Publication, settings: Mapping[str, Any],
                    pages: PageList | None) -> None:
     """Accessibility metadata that is true of this file: an image without alt text limits the claims."""
     has_images = bool(article.assets) or settings["cover"]
@@ -157,7 +156,7 @@ def _accessibility(book: epub.EpubBook, article: Article, settings: Mapping[str,
         book.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA",
                           {"property": "dcterms:conformsTo"})
 
-def build_cover(book: epub.EpubBook, article: Article, settings: Mapping[str, Any]) -> None:
+def build_cover(book: epub.EpubBook, article: Publication, settings: Mapping[str, Any]) -> None:
     """The cover image (the front matter's, else a generated one) and a cover page first in the spine."""
     if not settings["cover"]:
         return
@@ -175,7 +174,7 @@ def build_cover(book: epub.EpubBook, article: Article, settings: Mapping[str, An
     book.add_item(page)
     book.spine.append(page)
 
-def build_content(book: epub.EpubBook, article: Article, chapters: list[ContentDocument],
+def build_content(book: epub.EpubBook, article: Publication, chapters: list[ContentDocument],
                   pages: PageList | None) -> None:
     """The stylesheet, the images, the title page and one XHTML file per section."""
     book.add_item(epub.EpubItem(uid="style", file_name="style/epub.css", media_type="text/css",
@@ -219,7 +218,7 @@ def _add_document(book: epub.EpubBook, uid: str, file_name: str, content: str | 
     book.add_item(item)
     book.spine.append(item)
 
-def build_navigation(book: epub.EpubBook, article: Article | Book, chapters: list[ContentDocument],
+def build_navigation(book: epub.EpubBook, article: Publication, chapters: list[ContentDocument],
                      pages: PageList | None) -> None:
     """The EPUB 3 navigation document and the NCX, from the same list of chapters."""
     chapter_of = {section.id: chapter for chapter in chapters for section in chapter.sections}
@@ -237,7 +236,7 @@ def build_navigation(book: epub.EpubBook, article: Article | Book, chapters: lis
                                 content=render("epub/toc.ncx.jinja", article=article, identifier=edition_identifier(article),
                                                nav_points=_nav_points(article, href_of)).encode()))
 
-def build_epub(book: epub.EpubBook, article: Article) -> bytes:
+def build_epub(book: epub.EpubBook, article: Publication) -> bytes:
     """The zip container: `mimetype` first and stored, every entry dated like the edition, so the
     same article gives the same bytes."""
     buffer = io.BytesIO()
@@ -288,7 +287,7 @@ def edition_date_time(date) -> tuple:
     return max(date.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
 
 
-def _addresses(article: Article | Book, chapters: list[ContentDocument]) -> dict[str, str]:
+def _addresses(article: Publication, chapters: list[ContentDocument]) -> dict[str, str]:
     """Where each part, chapter and section the contents list is, by its id (relative to the text folder)."""
     if not article.chapters:
         return {section.id: chapter.href for chapter in chapters for section in chapter.sections}
@@ -299,7 +298,7 @@ def _addresses(article: Article | Book, chapters: list[ContentDocument]) -> dict
     return addresses
 
 
-def _nav_points(article: Article | Book, href_of: Mapping[str, str]) -> list[NavPoint]:
+def _nav_points(article: Publication, href_of: Mapping[str, str]) -> list[NavPoint]:
     """The NCX's entries: an article's contents, or a book's parts, chapters (with their authors) and sections."""
     order = iter(range(1, 1_000_000))
     if not article.chapters:
@@ -326,14 +325,14 @@ def _nav_points(article: Article | Book, href_of: Mapping[str, str]) -> list[Nav
     return points
 
 
-def _chapter_document(fragment, article: Article | Book, title: str, *, sections: tuple[Section, ...] = (),
+def _chapter_document(fragment, article: Publication, title: str, *, sections: tuple[Section, ...] = (),
                       book_chapter: Chapter | None = None, part=None, back_matter: bool = False) -> str:
     """An XHTML document of the e-book's text: an article's section, a book's chapter, part page or back matter."""
     return render("epub/chapter.xhtml.jinja", fragment=fragment, article=article, title=title, sections=sections,
                   chapter=book_chapter, part=part, back_matter=back_matter, heading_level=1, epub=True)
 
 
-def generated_cover(article: Article | Book) -> bytes:
+def generated_cover(article: Publication) -> bytes:
     """The drawn cover as a PNG, from the user's cache when this design, these words and these faces
     made it before (drawing it with Pillow costs more than the rest of a small e-book)."""
     meta = article.metadata

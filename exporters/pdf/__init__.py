@@ -8,19 +8,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from pathlib import Path
 
-from ...articles import Article
+from ...articles import Publication
 from ..base import Edition, EditionFile, ExportFailed, Exporter, Finding, Option, View
 from ..edition_facts import cover_alt_text
 from ..pagination import PageList
 from ..rendering import TEMPLATES_DIR, read_template_file, render
 from ..typefaces import faces_for, missing_characters_warning
 from ..xhtml import edition_ids, image_addresses
-
-if TYPE_CHECKING:
-    from ...articles import Book
 
 
 @dataclass(frozen=True)
@@ -79,7 +76,7 @@ class PdfExporter(Exporter):
     def prepare(self, many: bool = False) -> None:
         warm_up(full=many)
 
-    def export(self, article: Article | Book, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
+    def export(self, article: Publication, settings: Mapping[str, Any], pages: PageList | None = None) -> Edition:
         from .labels import label_pages, printed_labels
 
         document, root = self._layout(article, settings)
@@ -98,7 +95,7 @@ class PdfExporter(Exporter):
         return Edition((EditionFile(f"{article.slug}.pdf", data, self.media_type),), views,
                        self._page_list(document, root, settings), warnings=(warning,) if warning else ())
 
-    def refusal(self, publication: Article | Book) -> str | None:
+    def refusal(self, publication: Publication) -> str | None:
         cells = {section: sum(len(_TABLE_CELL.findall(html)) for html in
                               (section.html, *(note.html for note in section.footnotes)))
                  for section in publication.sections}
@@ -111,7 +108,7 @@ class PdfExporter(Exporter):
                 f"{MAX_TABLE_CELLS:,} table cells in pages; split the table into several articles, or export "
                 "it as EPUB or HTML (without print page numbers)")
 
-    def paginate(self, article: Article | Book, settings: Mapping[str, Any]) -> PageList:
+    def paginate(self, article: Publication, settings: Mapping[str, Any]) -> PageList:
         document, root = self._layout(article, settings)
         return self._page_list(document, root, settings)
 
@@ -133,7 +130,7 @@ class PdfExporter(Exporter):
         size = settings["page_size"]
         return PageList(f"pdf-{size}", f"the {PAGE_SIZES[size]} PDF edition", page_starts(document, root))
 
-    def _layout(self, article: Article | Book, settings: Mapping[str, Any]):
+    def _layout(self, article: Publication, settings: Mapping[str, Any]):
         """The laid-out WeasyPrint document (pages and boxes) and the HTML tree it was made from."""
         from weasyprint import HTML
 
@@ -166,7 +163,7 @@ class PrintSource:
     stylesheets: tuple[tuple[str, str | None], ...]
 
 
-def print_source(article: Article | Book, settings: Mapping[str, Any]) -> PrintSource:
+def print_source(article: Publication, settings: Mapping[str, Any]) -> PrintSource:
     """The print edition's HTML and CSS, as the layout engine gets them (the benchmark lays the same
     source out with WeasyPrint alone)."""
     article = edition_ids(article)
@@ -188,7 +185,7 @@ def print_source(article: Article | Book, settings: Mapping[str, Any]) -> PrintS
                        (*_stylesheet_sources(settings["page_size"]), (faces_for(language).css(), None)))
 
 
-def _document_id(article: Article, settings: Mapping[str, Any]) -> bytes:
+def _document_id(article: Publication, settings: Mapping[str, Any]) -> bytes:
     """The PDF's identifier: the article's content and the options the PDF reads, nothing else."""
     chosen = ";".join(f"{name}={settings[name]}" for name in sorted(settings))
     return hashlib.sha256(f"{article.digest}:{chosen}".encode()).hexdigest()[:32].encode()
