@@ -49,10 +49,19 @@ def repair_content_model(root) -> None:
     order = []
     for element in root.iterdescendants():
         if isinstance(element.tag, str):
-            contexts[element] = _inside(element.tag, contexts[element.getparent()])
-            order.append(element)
+            outer = contexts[element.getparent()]
+            contexts[element] = _inside(element.tag, outer)
+            order.append((element, element.tag in outer.excluded))
     # Each element is repaired after all of its descendants: what it takes out of them is repaired with it.
-    for element in reversed(order):
+    for element, excluded in reversed(order):
+        if excluded and element.tag in HEADINGS:
+            element.tag = "p"
+        elif excluded and element.tag == "table":
+            _flatten_table(element)
+            continue
+        elif excluded:  # a link in a link, a definition in a definition
+            _replace(element, _unwrapped(element))
+            continue
         _repair(element, contexts[element])
     _repair(root, contexts[root])
 
@@ -76,7 +85,7 @@ def _repair(element, context: _Context) -> None:
     if context.kind == FLOW:
         _repair_flow(element, context)
     elif context.kind == PHRASING_KIND:
-        _repair_phrasing(element, context)
+        _repair_phrasing(element)
     elif context.kind in ("ul", "ol"):
         _set_content(element, _wrap_runs(element, _content(element), {"li"}, "li", context))
     elif context.kind == "dl":
@@ -98,19 +107,18 @@ def _repair_flow(element, context: _Context) -> None:
     repaired = []
     while items:
         item = items.popleft()
-        if not isinstance(item, str):
-            if item.tag in context.excluded and item.tag in ("a", "dfn"):
-                items.extendleft(reversed(_content(item)))
-                continue
-            if item.tag in context.excluded and item.tag in HEADINGS:
-                item.tag = "p"
-            elif item.tag in context.excluded and item.tag == "table":
-                _flatten_table(item)
-            elif item.tag in STRAY_UNWRAPPED and item is not kept_caption:
-                items.extendleft(reversed(_content(item)))
-                continue
-        repaired.append(item)
+        if not isinstance(item, str) and item.tag in STRAY_UNWRAPPED and item is not kept_caption:
+            items.extendleft(reversed(_unwrapped(item)))  # a column group's columns are stray too
+        else:
+            repaired.append(item)
     _set_content(element, _contained(element, repaired, context))
+
+
+def _unwrapped(element) -> list:
+    """The content of `element`, which is taken away: its id, which links may point at, stays on an
+    empty span."""
+    anchor = [element.makeelement("span", {"id": element.get("id")})] if element.get("id") is not None else []
+    return anchor + _content(element)
 
 
 def _placed_caption(items) -> object | None:
@@ -124,10 +132,8 @@ def _placed_caption(items) -> object | None:
 
 def _flatten_table(table) -> None:
     """A table where none may be (in a caption): its rows and cells become divisions."""
-    for element in list(table.iter()):
-        if element.tag in ("col", "colgroup"):
-            _replace(element, _content(element))
-        elif element.tag in TABLE_PARTS | {"table", "td", "th"}:
+    for element in table.iter():
+        if element.tag in TABLE_PARTS | {"table", "td", "th", "col"}:
             element.tag = "div"
             for name in ("colspan", "rowspan", "scope"):
                 element.attrib.pop(name, None)
@@ -158,20 +164,14 @@ def _container(parent, tag: str | None, run: list, context: _Context) -> list:
     container = parent.makeelement(tag, {})
     _set_content(container, run)
     _repair(container, _inside(tag, context))
+    if tag in context.excluded:  # cells in a caption
+        _flatten_table(container)
     return [container]
 
 
-def _repair_phrasing(element, context: _Context) -> None:
-    items = deque(_content(element))
-    kept = []
-    while items:
-        item = items.popleft()
-        if not isinstance(item, str) and item.tag in context.excluded and item.tag in ("a", "dfn"):
-            items.extendleft(reversed(_content(item)))
-        else:
-            kept.append(item)
+def _repair_phrasing(element) -> None:
+    kept = _content(element)
     if all(_phrasing(item) for item in kept):
-        _set_content(element, kept)
         return
     # Split the element around each block it holds, which then stands beside the pieces.
     pieces, segment, holders = [], [], 0
@@ -266,16 +266,20 @@ def _move_out_all_but_columns(colgroup) -> None:
 def _repair_table(table, context: _Context) -> None:
     """A table's children in the order HTML requires: caption, column groups, head, body rows, foot."""
     items = _columns_grouped(table, _wrap_runs(table, _content(table), TABLE_PARTS | {"col"}, "tr", context))
-    placed, first, rows_begun = [], True, False
+    placed, columns, first = [], [], True
     for item in items:
         if not isinstance(item, str):
             if item.tag == "caption" and not first:
                 item = _caption_as_row(table, item)
-            elif item.tag == "colgroup" and rows_begun:
-                continue  # columns declared after rows: they hold no text
-            rows_begun = rows_begun or item.tag not in ("caption", "colgroup")
+            elif item.tag == "colgroup":
+                columns.append(item)  # placed after the caption; they hold no text
+                continue
             first = False
         placed.append(item)
+    heading = next((index + 1 for index, item in enumerate(placed) if not isinstance(item, str)), 0)
+    if heading and placed[heading - 1].tag != "caption":
+        heading = 0
+    placed[heading:heading] = columns
     groups = [item for item in placed if not isinstance(item, str) and item.tag in ("thead", "tbody", "tfoot", "tr")]
     for group in groups:
         if (group.tag == "thead" and group is not groups[0]) or (group.tag == "tfoot" and group is not groups[-1]):
@@ -287,7 +291,7 @@ def _repair_table(table, context: _Context) -> None:
 
 def _caption_as_row(table, caption):
     """A caption after the table's start: its content in a row of its own, where it stood."""
-    cell = table.makeelement("td", {})
+    cell = table.makeelement("td", dict(caption.attrib))
     _set_content(cell, _content(caption))
     row = table.makeelement("tr", {})
     row.append(cell)
