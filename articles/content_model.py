@@ -57,6 +57,7 @@ def repair_content_model(root) -> None:
         if excluded and element.tag in HEADINGS:
             element.tag = "p"
         elif excluded and element.tag == "table":
+            _repair(element, contexts[element])
             _flatten_table(element)
             continue
         elif excluded:  # a link in a link, a definition in a definition
