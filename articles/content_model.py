@@ -3,8 +3,9 @@ whatever HTML it came from: every word kept, in its order, and nothing added but
 
 from __future__ import annotations
 
+import functools
 from collections import deque
-from dataclasses import dataclass
+from typing import NamedTuple
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Elements whose content model is that of their parent.
@@ -25,14 +26,17 @@ EXCLUDES = {"a": frozenset({"a"}), "dfn": frozenset({"dfn"}), "caption": frozens
 # A row, cell, list item or term out of its container is put in one; these keep only their content.
 CONTAINER_OF = {"li": "ul", "dt": "dl", "dd": "dl", "tr": "table", "td": "table", "th": "table", "tbody": "table",
                 "thead": "table", "tfoot": "table"}
+# What list, row and row group hold, and what holds anything else they are given.
+ONLY_CHILDREN = {"ul": {"li"}, "ol": {"li"}, "dl": {"dt", "dd"}, "tr": {"td", "th"},
+                 **{tag: {"tr"} for tag in ("thead", "tbody", "tfoot")}}
+WRAPPER = {"ul": "li", "ol": "li", "dl": "dd", "tr": "td", "thead": "tr", "tbody": "tr", "tfoot": "tr"}
 STRAY_UNWRAPPED = frozenset({"caption", "figcaption", "col", "colgroup"})
 TABLE_PARTS = frozenset({"caption", "colgroup", "thead", "tbody", "tfoot", "tr"})
 FLOW, PHRASING_KIND = "flow", "phrasing"
 _WHITESPACE = " \t\n\r"
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(NamedTuple):
     """What an element may hold: `kind` is flow, phrasing, or a structural element's name; `excluded`
     names the elements no ancestor allows."""
 
@@ -45,28 +49,31 @@ def repair_content_model(root) -> None:
     phrasing elements are taken out (a paragraph split around them, formatting carried into them),
     links in links and definitions in definitions unwrapped, list items, terms, rows and cells put into
     the containers they need, tables ordered, headings in table headers and terms made paragraphs."""
-    contexts = {root: _Context(FLOW)}
-    order = []
-    for element in root.iterdescendants():
-        if isinstance(element.tag, str):
-            outer = contexts[element.getparent()]
-            contexts[element] = _inside(element.tag, outer)
-            order.append((element, element.tag in outer.excluded))
-    # Each element is repaired after all of its descendants: what it takes out of them is repaired with it.
-    for element, excluded in reversed(order):
+    order, stack = [], [(root, _Context(FLOW))]
+    while stack:
+        parent, outer = stack.pop()
+        for element in parent:
+            if isinstance(element.tag, str):
+                context = _inside(element.tag, outer)
+                order.append((element, context, element.tag in outer.excluded))
+                stack.append((element, context))
+    # Each element is listed before its descendants, and repaired after them: what it takes out of them is
+    # repaired with it.
+    for element, context, excluded in reversed(order):
         if excluded and element.tag in HEADINGS:
             element.tag = "p"
         elif excluded and element.tag == "table":
-            _repair(element, contexts[element])
+            _repair(element, context)
             _flatten_table(element)
             continue
         elif excluded:  # a link in a link, a definition in a definition
             _replace(element, _unwrapped(element))
             continue
-        _repair(element, contexts[element])
-    _repair(root, contexts[root])
+        _repair(element, context)
+    _repair(root, _Context(FLOW))
 
 
+@functools.lru_cache(maxsize=1024)
 def _inside(tag: str, outer: _Context) -> _Context:
     """The context of the content of an element named `tag` placed in `outer`."""
     excluded = outer.excluded | EXCLUDES.get(tag, frozenset())
@@ -87,32 +94,37 @@ def _repair(element, context: _Context) -> None:
         _repair_flow(element, context)
     elif context.kind == PHRASING_KIND:
         _repair_phrasing(element)
-    elif context.kind in ("ul", "ol"):
-        _set_content(element, _wrap_runs(element, _content(element), {"li"}, "li", context))
-    elif context.kind == "dl":
-        _set_content(element, _grouped_terms(element, _wrap_runs(element, _content(element), {"dt", "dd"}, "dd",
-                                                                  context)))
-    elif context.kind == "tr":
-        _set_content(element, _wrap_runs(element, _content(element), {"td", "th"}, "td", context))
     elif context.kind == "colgroup":
         _move_out_all_but_columns(element)
     elif context.kind == "table":
         _repair_table(element, context)
-    else:  # thead, tbody, tfoot
-        _set_content(element, _wrap_runs(element, _content(element), {"tr"}, "tr", context))
+    else:
+        items = _content(element)
+        repaired = _wrap_runs(element, items, ONLY_CHILDREN[context.kind], WRAPPER[context.kind], context)
+        if context.kind == "dl":
+            repaired = _grouped_terms(element, repaired)
+        _update(element, items, repaired)
 
 
 def _repair_flow(element, context: _Context) -> None:
-    items = deque(_content(element))
+    if not any(child.tag in STRAY_UNWRAPPED or child.tag in CONTAINER_OF for child in element):
+        return
+    items = _content(element)
     kept_caption = _placed_caption(items) if element.tag == "figure" else None
-    repaired = []
-    while items:
-        item = items.popleft()
+    pending, repaired = deque(items), []
+    while pending:
+        item = pending.popleft()
         if not isinstance(item, str) and item.tag in STRAY_UNWRAPPED and item is not kept_caption:
-            items.extendleft(reversed(_unwrapped(item)))  # a column group's columns are stray too
+            pending.extendleft(reversed(_unwrapped(item)))  # a column group's columns are stray too
         else:
             repaired.append(item)
-    _set_content(element, _contained(element, repaired, context))
+    _update(element, items, _contained(element, repaired, context))
+
+
+def _update(element, items: list, repaired: list) -> None:
+    """Make `repaired` the content of `element`, unless it is `items`, its content as it is."""
+    if len(repaired) != len(items) or any(new is not old for new, old in zip(repaired, items)):
+        _set_content(element, repaired)
 
 
 def _unwrapped(element) -> list:
