@@ -198,6 +198,7 @@ def test_any_html_a_reader_passes_on_becomes_a_valid_body(body):
     ("<a href='h'><abbr><a href='i' id='i'><blockquote>b</blockquote></a></abbr></a>",
      "<a href='h'><abbr><span id='i'/></abbr><blockquote><abbr>b</abbr></blockquote></a>"),
     ("<colgroup id='g'><col/></colgroup>", "<span id='g'/>"),
+    ("<caption><table><dt>t</dt></table></caption>", "<div><div><div><dl><dt>t</dt><dd/></dl></div></div></div>"),
     ("<table><caption><td>a</td></caption></table>", "<table><caption><div><div><div>a</div></div></div></caption></table>"),
     ("<em>a<hr/>b</em>", "<em>a</em><hr/><em>b</em>"),
 ])
@@ -225,7 +226,9 @@ def test_an_epub_of_malformed_bodies_passes_epubcheck(tmp_path):
               "<ul>loose<p>paragraph</p><li>item</li></ul>", "<dl><dd>no term</dd><dt>no definition</dt></dl>",
               "<table><tr><td>a</td></tr><thead><tr><th><h3>late head</h3></th></tr></thead></table>",
               "<a href='https://example.org/'>link <div>around a block</div></a>", "<span><li>stray item</li></span>",
-              "<figure><p>x</p><figcaption>one</figcaption><figcaption>two</figcaption></figure>"]
+              "<figure><p>x</p><figcaption>one</figcaption><figcaption>two</figcaption></figure>",
+              "<ol start='x'><li>a</li></ol><table><tr><td colspan='0' rowspan='abc'>c</td><th scope='foo'>h</th></tr>"
+              "</table><p id='a b' lang='??'>p</p><blockquote cite='a file'>q</blockquote>"]
     reports = epubcheck_reports([_epub_of(bodies, tmp_path)])
     assert list(reports.values()) == [[]]
 
