@@ -183,10 +183,10 @@ def _container(parent, tag: str | None, run: list, context: _Context) -> list:
 
 
 def _repair_phrasing(element) -> None:
+    """Split a paragraph, heading or phrasing element around each block it holds."""
     kept = _content(element)
     if all(_phrasing(item) for item in kept):
         return
-    # Split the element around each block it holds, which then stands beside the pieces.
     pieces, segment, holders = [], [], 0
     for item in kept + [None]:
         if item is not None and _phrasing(item):

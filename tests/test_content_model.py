@@ -91,7 +91,8 @@ def test_the_rules_catch_what_they_are_for():
     for markup in ("<em><p>x</p></em>", "<p><p>x</p></p>", "<p><table/></p>", "<p><ul/></p>", "<a><a>x</a></a>",
                    "<p><a><div>x</div></a></p>", "<ul>x</ul>", "<ul><p>x</p></ul>", "<li>x</li>", "<tr/>",
                    "<table><td>x</td></table>", "<table><tr/><thead/></table>", "<table><tr/><tbody/></table>",
-                   "<dl><dd>x</dd></dl>", "<dl><dt>x</dt></dl>", "<figure><p>a</p><figcaption>c</figcaption><p>b</p></figure>",
+                   "<dl><dd>x</dd></dl>", "<dl><dt>x</dt></dl>",
+                   "<figure><p>a</p><figcaption>c</figcaption><p>b</p></figure>",
                    "<table><caption><table/></caption></table>", "<table><tr><th><h3>x</h3></th></tr></table>",
                    "<dfn><dfn>x</dfn></dfn>", "<em><hr/></em>", "<figcaption>x</figcaption>"):
         assert broken(markup), markup
@@ -184,7 +185,8 @@ def test_any_html_a_reader_passes_on_becomes_a_valid_body(body):
     ("<td>a</td>", "<table><tr><td>a</td></tr></table>"),
     ("<table>a<tr>b</tr></table>", "<table><tr><td>a</td></tr><tr><td>b</td></tr></table>"),
     ("<table><tr><td>a</td></tr><thead><tr><td>h</td></tr></thead><caption>c</caption></table>",
-     "<table><tbody><tr><td>a</td></tr></tbody><tbody><tr><td>h</td></tr></tbody><tbody><tr><td>c</td></tr></tbody></table>"),
+     "<table><tbody><tr><td>a</td></tr></tbody><tbody><tr><td>h</td></tr></tbody>"
+     "<tbody><tr><td>c</td></tr></tbody></table>"),
     ("<table><tfoot><tr><td>f</td></tr></tfoot><tbody><tr><td>b</td></tr></tbody></table>",
      "<table><tbody><tr><td>f</td></tr></tbody><tbody><tr><td>b</td></tr></tbody></table>"),
     ("<table> <caption>c</caption><tr><td>a</td></tr><colgroup><col/></colgroup></table>",
@@ -199,7 +201,8 @@ def test_any_html_a_reader_passes_on_becomes_a_valid_body(body):
      "<a href='h'><abbr><span id='i'/></abbr><blockquote><abbr>b</abbr></blockquote></a>"),
     ("<colgroup id='g'><col/></colgroup>", "<span id='g'/>"),
     ("<caption><table><dt>t</dt></table></caption>", "<div><div><div><dl><dt>t</dt><dd/></dl></div></div></div>"),
-    ("<table><caption><td>a</td></caption></table>", "<table><caption><div><div><div>a</div></div></div></caption></table>"),
+    ("<table><caption><td>a</td></caption></table>",
+     "<table><caption><div><div><div>a</div></div></div></caption></table>"),
     ("<em>a<hr/>b</em>", "<em>a</em><hr/><em>b</em>"),
 ])
 def test_each_kind_of_misplaced_element_is_repaired(markup, repaired):
