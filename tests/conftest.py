@@ -42,14 +42,15 @@ VALID_MARKDOWN = (
 # Each test file's tier (the markers registered in pyproject.toml): `scripts/test.sh --quick` runs the
 # fast ones. A test marked with a tier of its own keeps it; a file missing here fails the collection.
 TIERS = {
-    "unit": ("test_entry_points", "test_fetch_guard", "test_fetcher", "test_front_matter_text",
+    "unit": ("test_attribute_values", "test_entry_points", "test_fetch_guard", "test_fetcher", "test_front_matter_text",
              "test_hyphenation_cache", "test_import_graph", "test_locations", "test_markdown_export",
              "test_markdown_reader", "test_pasting", "test_properties", "test_registry", "test_settings",
              "test_text_reader", "test_uploads", "test_yaml_loader"),
     "render": ("test_book_typography", "test_cli", "test_edition_dates", "test_edition_ids", "test_export_workers",
                "test_html", "test_layout_limits",
                "test_languages", "test_pdf", "test_quotes"),
-    "validators": ("test_books", "test_editions_valid", "test_epub", "test_hostile"),
+    "validators": ("test_books", "test_content_model", "test_editions_valid", "test_epub", "test_hostile",
+                   "test_web_corpus"),
     "server": ("test_app", "test_attacks", "test_concurrency", "test_import_bounds", "test_web_add", "test_web_add_page",
                "test_web_books", "test_web_import"),
     "queue": ("test_queue", "test_queue_attacks"),

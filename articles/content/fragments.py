@@ -10,6 +10,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ..model import Citation, Footnote, Image
+from .content_model import repair_content_model
 
 # Where a note citation stood: the serialised fragment is split there, so templates place notes.
 _CITATION_MARK = "pressroom-citation"
@@ -28,13 +29,14 @@ class Fragment:
 
 
 def make_fragment(html: str, notes: Mapping[str, Footnote] | None = None) -> Fragment:
-    """Parse sanitised `html` once: serialise it as XHTML (well-formed, so every medium can use it as
-    it is) and record its images (with alt text), the ids its `#links` point at, its words, and
+    """Parse sanitised `html` once: repair its content model and serialise it as XHTML (well-formed and
+    valid, so every medium can use it as it is) and record its images (with alt text), the ids its `#links` point at, its words, and
     where it cites `notes` (by the note's id: `<a role="doc-noteref" href="#ID">`)."""
     if not html.strip():
         return Fragment("")
     notes = notes or {}
     wrapper = lxml_html.fragment_fromstring(html, create_parent="div")
+    repair_content_model(wrapper)
     images = tuple(Image(img.get("src", ""), img.get("alt", "")) for img in wrapper.iter("img"))
     links = tuple(dict.fromkeys(a.get("href", "")[1:] for a in wrapper.iter("a")
                                 if a.get("href", "").startswith("#") and a.get("role") != "doc-noteref"))

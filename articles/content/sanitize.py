@@ -28,6 +28,19 @@ ALLOWED_STYLE_PROPERTIES = {"text-align"}
 
 
 _IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+# The values HTML allows for the attributes kept (another value makes the EPUB invalid, so it is dropped).
+_INTEGER, _POSITIVE, _NON_NEGATIVE = re.compile(r"-?\d{1,9}"), re.compile(r"0*[1-9]\d{0,2}"), re.compile(r"\d{1,5}")
+VALID_VALUES = {
+    ("ol", "start"): _INTEGER,
+    ("td", "colspan"): _POSITIVE, ("th", "colspan"): _POSITIVE,
+    ("td", "rowspan"): _NON_NEGATIVE, ("th", "rowspan"): _NON_NEGATIVE,
+    ("th", "scope"): re.compile(r"row|col|rowgroup|colgroup"),
+    ("img", "width"): _NON_NEGATIVE, ("img", "height"): _NON_NEGATIVE,
+    # A relative address would name a file in the e-book.
+    ("blockquote", "cite"): re.compile(r"https?://[^\s]+", re.IGNORECASE),
+    ("*", "id"): re.compile(r"\S+"),
+    ("*", "lang"): re.compile(r"([A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)?"),
+}
 
 
 def sanitize_html(html: str, image_source: Callable[[str], str | None] | None = None) -> str:
@@ -39,7 +52,8 @@ def sanitize_html(html: str, image_source: Callable[[str], str | None] | None = 
     def keep_attribute(element: str, attribute: str, value: str) -> str | None:
         if element == "img" and attribute == "src" and image_source is not None:
             return image_source(value)
-        return value
+        valid = VALID_VALUES.get((element, attribute)) or VALID_VALUES.get(("*", attribute))
+        return value if valid is None or valid.fullmatch(value) else None
 
     cleaned = nh3.clean(
         html,
