@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     app.extensions[EXTENSION] = WebState.from_config(app.config)
     app.extensions[imports.EXTENSION] = imports.ImportSlots(app.config["IMPORT_SLOTS"])
-    for feature in (library, edition_views, pages, books):
-        app.register_blueprint(feature.blueprint)
+    for blueprint in (library.blueprint, edition_views.article_views, pages.blueprint, books.blueprint,
+                      edition_views.book_views):
+        app.register_blueprint(blueprint)
     return app

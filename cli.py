@@ -13,6 +13,7 @@ import click
 
 from .articles import PressroomError
 from . import settings
+from .files import write_atomically
 from .locations import default_content_dir
 
 PAGE_THREADS = 2  # server threads that never make an edition
@@ -368,22 +369,6 @@ def write_files(output_dir: Path, files) -> list[Path]:
         write_atomically(target, file.data)
         written.append(target)
     return written
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write `data` to `target` so that a reader never sees a partial file."""
-    import tempfile
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _warn_of_password_shown(queue_url: str) -> None:

@@ -4,12 +4,11 @@ and by the code that makes them, written atomically so that concurrent runs neve
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from ..files import write_atomically
 from ..locations import PACKAGE_DIR, cache_dir
 
 
@@ -40,12 +39,4 @@ def package_file(relative: str) -> Path:
 
 
 def store(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data, mode=0o600)

@@ -327,6 +327,8 @@ def test_make_a_book_of_three_library_articles_preview_it_and_download_both_edit
         page.goto(url + "/")
         page.get_by_role("link", name="Books").click()
         check_page(page, "books")
+        page.get_by_role("link", name="Make a book of library articles").click()
+        check_page(page, "book-new")
         page.get_by_label("Title").fill("Coastal Reader")
         for place, title in enumerate(("The Lighthouse", "Field Notes from the Harbour", "28 Banned Photos"), start=1):
             page.get_by_role("checkbox", name=re.compile(title)).check()

@@ -25,8 +25,9 @@ def package_folders() -> list[str]:
 
 
 FOLDERS = tuple(package_folders())
-# What every layer may import: the errors users see and the settings read from the environment.
-FOUNDATION = {"pressroom.errors", "pressroom.settings"}
+# What every layer may import: the errors users see, the settings read from the environment, and
+# the one way to write a file whole.
+FOUNDATION = {"pressroom.errors", "pressroom.files", "pressroom.settings"}
 
 
 def module_files() -> dict[str, Path]:
@@ -210,3 +211,9 @@ def test_every_setting_is_documented():
     from pressroom import settings
 
     assert settings.documentation() in (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+
+
+def test_files_are_replaced_atomically_in_one_place():
+    found = sorted(name for name, path in module_files().items()
+                   if "os.replace(" in path.read_text(encoding="utf-8") or "mkstemp(" in path.read_text(encoding="utf-8"))
+    assert found == ["pressroom.files"]

@@ -10,7 +10,7 @@ from ..articles.webimport.fetching import Fetcher
 from ..articles.library.pasting import pasted_file
 from .imports import import_slot
 from .security import csrf_valid
-from .state import library
+from .state import library, shelf
 
 blueprint = Blueprint("library", __name__)
 # How the library can be sorted: by title (A to Z) or by when each article was added (newest first).
@@ -68,7 +68,7 @@ def add_article():
 @blueprint.get("/articles/<slug>/delete")
 def delete_form(slug: str):
     entry = _entry(slug)
-    return render_template("web/delete.html.jinja", entry=entry)
+    return render_template("web/delete.html.jinja", entry=entry, books=shelf().using(entry.path))
 
 
 @blueprint.post("/articles/<slug>/delete")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, request
+from flask import Response, abort, current_app, render_template, request
 
-from ..articles import Article, Library
+from ..articles import Article, Book, ContentError, Library, read_book
+from ..articles.library.shelf import Shelf
 from ..execution import ExportLimits, export_set
 from ..exporters import Edition, EditionPlan, ExportFailed, ExportOptions, Finding, chosen_options
 from .cache import EditionCache
@@ -63,6 +65,26 @@ def state() -> WebState:
 
 def library() -> Library:
     return Library(current_app.config["CONTENT_DIR"])
+
+
+def shelf() -> Shelf:
+    return Shelf(Path(current_app.config["CONTENT_DIR"]))
+
+
+def find_book(slug: str) -> Book:
+    """The library's book `slug`, bound; a 404 page when there is none, and a 422 page naming what is
+    wrong, in words, when it cannot be made (an article deleted or unreadable)."""
+    books = shelf()
+    if not books.exists(slug):
+        abort(404, f"There is no book called “{slug}”.")
+    shelved = books.book(slug)
+    problem = shelved.problem
+    if shelved.readable:
+        try:
+            return read_book(books.manifest(slug), within=Path(current_app.config["CONTENT_DIR"]))
+        except ContentError as error:
+            problem = error.problem
+    abort(Response(render_template("web/book-missing.html.jinja", book=shelved, problem=problem), 422))
 
 
 def find_article(slug: str) -> Article:

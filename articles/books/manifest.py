@@ -37,15 +37,25 @@ class Entry:
     authors: tuple[Author, ...] | None = None
 
 
-def read_book(path: Path | str, skip_bad: bool = False, within: Path | None = None,
-              allowed_hosts: tuple[str, ...] = ()) -> Book:
-    """The book the manifest at `path` describes; a ContentError naming the manifest's line otherwise.
+@dataclass(frozen=True)
+class Manifest:
+    """A manifest as written, none of its articles read: the book's fields, editors, parts, entries."""
 
-    `skip_bad` leaves out an article that cannot be read (a warning says so) instead of failing;
-    `within`, when given, is the folder every article must be in (a library's content folder), and
-    no entry may be a web address; otherwise web addresses are fetched like one named on the command
-    line, a host that is not public only if `allowed_hosts` names it.
-    """
+    path: Path
+    digest: str
+    fields: dict[str, Any]
+    editors: tuple[Author, ...]
+    part_titles: list[str]
+    entries: list[Entry]
+    warnings: tuple[str, ...]
+
+    @property
+    def title(self) -> str:
+        return self.fields["title"]
+
+
+def read_manifest(path: Path | str) -> Manifest:
+    """The manifest at `path`, checked line by line (a ContentError naming the line), its articles unread."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -74,9 +84,22 @@ def read_book(path: Path | str, skip_bad: bool = False, within: Path | None = No
     editors = (people(path, "editors", values["editors"].value, values["editors"].line, warnings)
                if values.get("editors", Located(None, 0)).value is not None else ())
     part_titles, entries = _entries(path, values, warnings)
-    return bind_book(path, slug_for(path), fields, editors, part_titles, entries, skip_bad=skip_bad,
-                     within=within, digest_of_manifest=hashlib.sha256(data).hexdigest(), warnings=warnings,
-                     allowed_hosts=allowed_hosts)
+    return Manifest(path, hashlib.sha256(data).hexdigest(), fields, editors, part_titles, entries, tuple(warnings))
+
+
+def read_book(path: Path | str, skip_bad: bool = False, within: Path | None = None,
+              allowed_hosts: tuple[str, ...] = ()) -> Book:
+    """The book the manifest at `path` describes; a ContentError naming the manifest's line otherwise.
+
+    `skip_bad` leaves out an article that cannot be read (a warning says so) instead of failing;
+    `within`, when given, is the folder every article must be in (a library's content folder), and
+    no entry may be a web address; otherwise web addresses are fetched like one named on the command
+    line, a host that is not public only if `allowed_hosts` names it.
+    """
+    manifest = read_manifest(path)
+    return bind_book(manifest.path, slug_for(manifest.path), dict(manifest.fields), manifest.editors,
+                     manifest.part_titles, manifest.entries, skip_bad=skip_bad, within=within,
+                     digest_of_manifest=manifest.digest, warnings=list(manifest.warnings), allowed_hosts=allowed_hosts)
 
 
 def book_of_sources(title: str, sources: list[Path | str], skip_bad: bool = False,
