@@ -246,7 +246,7 @@ def test_the_favicon_is_an_svg(client):
 
 def test_a_slow_check_shows_its_progress_and_the_next_check_comes_from_the_cache(content_dir, monkeypatch):
     from pressroom.app import create_app
-    from pressroom.exporters.epub.exporter import EpubExporter
+    from pressroom.exporters.epub import EpubExporter
 
     client = create_app({"CONTENT_DIR": str(content_dir), "SECRET_KEY": "k", "WORK_PATIENCE_SECONDS": 0}).test_client()
     url = f"{PREVIEW}check/epub"

@@ -110,7 +110,7 @@ def test_the_wheel_registers_the_built_in_exporters_and_the_console_script(wheel
     with zipfile.ZipFile(wheel) as archive:
         entry_points.read_string(archive.read(f"{DIST_INFO}/entry_points.txt").decode())
     assert dict(entry_points["pressroom.exporters"]) == {"pdf": "pressroom.exporters.pdf:PdfExporter",
-                                                         "epub": "pressroom.exporters.epub.exporter:EpubExporter",
+                                                         "epub": "pressroom.exporters.epub:EpubExporter",
                                                          "html": "pressroom.exporters.html:HtmlExporter",
                                                          "md": "pressroom.exporters.markdown:MarkdownExporter"}
     assert dict(entry_points["console_scripts"]) == {"pressroom": "pressroom.cli:main"}

@@ -13,7 +13,7 @@ from lxml import etree
 
 from pressroom.articles import ContentError, read_article_bytes
 from pressroom.exporters import ExportOptions
-from pressroom.exporters.epub.exporter import EpubExporter
+from pressroom.exporters.epub import EpubExporter
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Text that looks like articles: lines, numbers, markup characters, controls, bidi marks, astral planes.
