@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from .articles import PressroomError
 from . import settings
+from .articles import PressroomError
 from .files import write_atomically
 from .locations import default_content_dir
 

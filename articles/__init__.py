@@ -26,10 +26,10 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from .books.book import Book, Chapter, Part
-    from .library.folder import Library
     from .books.manifest import book_of_sources, read_book
-    from .readers.sources import read_article, read_article_bytes
+    from .library.folder import Library
     from .library.uploads import UploadedFile
+    from .readers.sources import read_article, read_article_bytes
 
 
 def __getattr__(name: str):

@@ -6,8 +6,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..articles import Publication
-from ..exporters import Edition, ExportOptions, make_editions, plan_editions, prepare_engines, refuse_early, \
-    rehearse_engines
+from ..exporters import (
+    Edition,
+    ExportOptions,
+    make_editions,
+    plan_editions,
+    prepare_engines,
+    refuse_early,
+    rehearse_engines,
+)
 from .child import ExportJob, run_isolated
 from .limits import ExportLimits
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..articles import Publication
-from .base import Edition, ExportFailed, Exporter, ExportOptions, Option, OptionError, UnknownFormat
+from .base import Edition, Exporter, ExportFailed, ExportOptions, Option, OptionError, UnknownFormat
 from .entry_points import entry_points
 
 ENTRY_POINT_GROUP = "pressroom.exporters"

@@ -14,9 +14,9 @@ from typing import Any
 
 from ..articles import Article, PressroomError, read_article_bytes
 from ..articles.library.archives import MAX_UNPACKED_BYTES, MAX_UPLOAD_FILES
+from ..articles.library.uploads import MAX_NAME_CHARS
 from ..articles.markdown_writer import markdown_files
 from ..articles.readers.sources import is_web_page
-from ..articles.library.uploads import MAX_NAME_CHARS
 from ..exporters import Edition, ExportFailed, ExportOptions
 
 # The files of one job's editions travel back through the result backend: more than this is refused.

@@ -217,3 +217,10 @@ def test_files_are_replaced_atomically_in_one_place():
     found = sorted(name for name, path in module_files().items()
                    if "os.replace(" in path.read_text(encoding="utf-8") or "mkstemp(" in path.read_text(encoding="utf-8"))
     assert found == ["pressroom.files"]
+
+
+def test_one_module_defines_the_characters_an_edition_holds():
+    ranges = ("\\ufffe", "\\ud800-\\udfff", "\\ue000-\\ufffd", "\\x0b\\x0c\\x0e-\\x1f")
+    found = sorted(name for name, path in module_files().items()
+                   if any(text in path.read_text(encoding="utf-8") for text in ranges))
+    assert found == ["pressroom.articles.content.characters"]

@@ -28,25 +28,33 @@ def load(text: str, first_line: int = 1):
 def test_export_of_front_matter_with_a_control_character_names_the_file_and_line(runner, tmp_path, fixture,
                                                                                character):
     source = FIXTURES / fixture
-    result = runner.invoke(main, ["export", str(source), "-o", str(tmp_path)])
-    assert result.exit_code == 1, result.output
-    assert result.output.splitlines() == [
-        f"error: {source}, line 3: the front matter holds the character {character}, which YAML cannot read as "
-        "text (delete it; most editors do not show it, so retype the line)"]
-    assert list(tmp_path.iterdir()) == []
+    result = runner.invoke(main, ["export", str(source), "-f", "md", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (f"warning: {source}, line 3: 1 control character (such as {character}) removed: no edition can hold "
+            "them") in result.output.splitlines()
+    assert chr(int(character[2:], 16)) not in next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(("fixture", "character"), CONTROL_CHARACTER_FIXTURES)
-def test_library_lists_front_matter_with_a_control_character_with_its_error(tmp_path, fixture, character):
+def test_library_lists_front_matter_with_a_control_character_with_its_warning(tmp_path, fixture, character):
     shutil.copy(FIXTURES / fixture, tmp_path / fixture)
     [entry] = Library(tmp_path).entries()
-    assert entry.article is None
-    assert (entry.error.line, entry.error.path) == (3, str(tmp_path / fixture))
-    assert character in entry.error.problem
+    assert entry.article is not None
+    assert [warning for warning in entry.article.warnings if f"line 3: 1 control character (such as {character})"
+            in warning]
 
 
-@pytest.mark.parametrize("character", ["\x7f", "\x80", "\x85", "\x90", "\x9f", "\u2028", "\u2029"])
-def test_every_control_character_and_yaml_only_line_break_is_refused_on_its_line(tmp_path, character):
+@pytest.mark.parametrize("character", ["\x7f", "\x80", "\x85", "\x90", "\x9f"])
+def test_every_control_character_is_removed_with_a_warning_naming_its_line(tmp_path, character):
+    article = read_article_bytes(tmp_path / "x.md", f"---\ntitle: a\ndate: 2024-01-01\nsubtitle: b{character}c\n---\nx"
+                                 .encode())
+    assert article.metadata.subtitle == "bc"
+    assert [warning for warning in article.warnings if f"line 4: 1 control character (such as U+{ord(character):04X})"
+            in warning]
+
+
+@pytest.mark.parametrize("character", ["\u2028", "\u2029"])
+def test_a_line_break_only_yaml_sees_is_refused_on_its_line(tmp_path, character):
     with pytest.raises(ContentError, match=rf"line 4: the front matter holds the character U\+{ord(character):04X}"):
         read_article_bytes(tmp_path / "x.md", f"---\ntitle: a\ndate: 2024-01-01\nsubtitle: b{character}c\n---\nx"
                            .encode())

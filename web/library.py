@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 
 from ..articles import PressroomError, UploadedFile
-from ..articles.webimport.fetching import Fetcher
 from ..articles.library.pasting import pasted_file
+from ..articles.webimport.fetching import Fetcher
 from .imports import import_slot
 from .security import csrf_valid
 from .state import library, shelf

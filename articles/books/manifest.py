@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..content.assets import load_asset
-from .binding import bind
-from .book import Book, Chapter, Part
 from ...errors import ContentError, PressroomError
-from ..readers.front_matter import metadata_fields, people, text_value
+from ..content.assets import load_asset
+from ..content.section_ids import slugify
 from ..model import Article, Author, Metadata
 from ..readers.decoding import decode_source
+from ..readers.front_matter import metadata_fields, people, text_value
 from ..readers.sources import edition_date, is_web_address, read_source, slug_for
-from ..content.section_ids import slugify
 from ..readers.yaml_loader import Located, YamlLoader, quoted
+from .binding import bind
+from .book import Book, Chapter, Part
 
 MAX_MANIFEST_CHARS = 64 * 1024
 BOOK_TEXT_FIELDS = ("title", "subtitle", "description", "publisher", "rights", "identifier", "cover")

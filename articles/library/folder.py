@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import ContentError
-from ..webimport.fetching import Fetcher
 from ..model import Article
-from ..webimport.adding import add_page_address, add_page_upload, web_page_among
 from ..readers.sources import read_article, slug_for, stored_extensions
+from ..webimport.adding import add_page_address, add_page_upload, web_page_among
+from ..webimport.fetching import Fetcher
 from .uploads import UploadedFile, add_upload, one_change_at_a_time, stored_as, unpacked_files
 
 TRASH_PREFIX = ".deleted-"

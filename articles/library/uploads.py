@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from .archives import UnpackBudget, open_zip
 from ...errors import ContentError
 from ..model import Article
 from ..readers.decoding import MAX_SOURCE_BYTES
 from ..readers.sources import read_article, referenced_files, slug_for, stored_extensions
+from .archives import UnpackBudget, open_zip
 
 MAX_NAME_CHARS = 100  # each part of a file name: file systems allow 255 bytes
 IMAGE = "an image"

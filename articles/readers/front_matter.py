@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import ContentError
+from ..content.characters import without_unheld_characters
 from ..model import Author
 from .yaml_loader import Located, YamlLoader, quoted
 
@@ -24,7 +25,6 @@ KNOWN_FIELDS = WRITTEN_FIELDS | {"date", "series_position"}
 MULTILINE_FIELDS = ("description", "rights")
 _FOLDED = re.compile("[ \t\n\r\f\v\x85\u2028\u2029]+")  # line breaks and ASCII spaces
 # Characters XML 1.0 cannot hold (YAML escapes such as "\x01", "\u0085" or "\ud800" can write them).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def split_front_matter(path: Path, text: str) -> tuple[str | None, str, int]:
@@ -86,11 +86,8 @@ def text_value(path: Path, name: str, value: Any, line: int, warnings: list[str]
     if not isinstance(value, str):
         raise ContentError(path, f"'{name}' must be text, not {_kind(type(value).__name__)}", line=line,
                            fix=f"write '{name}: some text' on one line")
-    removed = _NOT_XML.findall(value)
-    if removed:
-        warnings.append(f"{path}, line {line}: {len(removed)} control character{'s' if len(removed) > 1 else ''} "
-                        f"(such as U+{ord(removed[0]):04X}) removed from '{name}': no edition can hold them")
-        value = _NOT_XML.sub("", value)
+    value, removed = without_unheld_characters(path, value, line, name)
+    warnings += removed
     # Folded on ASCII whitespace only: a no-break space ("North\u00a0Korea") is the author's choice.
     text = value.strip() if name in MULTILINE_FIELDS else _FOLDED.sub(" ", value).strip(" ")
     if not text:

@@ -13,13 +13,13 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ...errors import ContentError
-from .front_matter import metadata_fields, parse_front_matter, split_front_matter
 from ..content.fragments import make_fragment
-from ..model import Footnote, Metadata, Section
 from ..content.quotes import QUOTE_MARKS, URL, quote_marks
-from .decoding import Reader, ReadResult
-from ..content.section_ids import OPENING_ID, SectionIds
 from ..content.sanitize import removed_markup, sanitize_html
+from ..content.section_ids import OPENING_ID, SectionIds
+from ..model import Footnote, Metadata, Section
+from .decoding import Reader, ReadResult
+from .front_matter import metadata_fields, parse_front_matter, split_front_matter
 
 SECTION_TAGS = ("h1", "h2")
 

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ... import settings
-from ..content.assets import load_asset
 from ...errors import ContentError
+from ..content.assets import load_asset
+from ..content.characters import NOT_HELD, without_unheld_characters
 from ..model import Article, Metadata
 from .decoding import Reader
 
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 
 MAX_SECTIONS = 2000
 # C0 controls other than tab and line feed, and the two non-characters: not allowed in XML 1.0.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Each reader by the extensions it reads: (module, class), imported when a source of its kind is read,
 # so that reading plain text never loads the Markdown parser or the web-page extractor.
 READERS = {
@@ -170,16 +170,9 @@ def referenced_files(path: Path, data: bytes) -> tuple[str, ...]:
 
 
 def without_control_characters(path: Path, text: str) -> tuple[str, tuple[str, ...]]:
-    """The text without the control characters no edition can hold (XML forbids them), and a
-    warning naming the first line that had any."""
-    match = _CONTROL.search(text)
-    if match is None:
-        return text, ()
-    line = text.count("\n", 0, match.start()) + 1
-    count = len(_CONTROL.findall(text))
-    warning = (f"{path}, line {line}: {count} control character{'s' if count > 1 else ''} "
-               f"(such as U+{ord(match.group()):04X}) removed: no edition can hold them")
-    return _CONTROL.sub("", text), (warning,)
+    """The decoded text without the characters no edition can hold, and a warning naming the first
+    line that had any."""
+    return without_unheld_characters(path, text)
 
 
 def _metadata_without_control_characters(path: Path, metadata: Metadata) -> tuple[Metadata, tuple[str, ...]]:
@@ -188,12 +181,12 @@ def _metadata_without_control_characters(path: Path, metadata: Metadata) -> tupl
     changed: dict[str, object] = {}
     for name, value in vars(metadata).items():
         if isinstance(value, str):
-            cleaned = _CONTROL.sub("", value)
+            cleaned = NOT_HELD.sub("", value)
         elif name == "subjects":
-            cleaned = tuple(_CONTROL.sub("", subject) for subject in value)
+            cleaned = tuple(NOT_HELD.sub("", subject) for subject in value)
         elif name == "authors":
-            cleaned = tuple(dataclasses.replace(author, name=_CONTROL.sub("", author.name),
-                                                file_as=author.file_as and _CONTROL.sub("", author.file_as))
+            cleaned = tuple(dataclasses.replace(author, name=NOT_HELD.sub("", author.name),
+                                                file_as=author.file_as and NOT_HELD.sub("", author.file_as))
                             for author in value)
         else:
             continue

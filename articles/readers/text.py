@@ -8,10 +8,10 @@ from pathlib import Path
 
 from ...errors import ContentError
 from ..content.fragments import make_fragment
-from ..model import Metadata, Section
 from ..content.quotes import curl_quotes, quote_marks
-from .decoding import Reader, ReadResult
 from ..content.section_ids import OPENING_ID, SectionIds
+from ..model import Metadata, Section
+from .decoding import Reader, ReadResult
 
 # "\s" in a str pattern includes the no-break space the sample puts after "1."
 _ITEM = re.compile(r"(\d{1,4})\.\s+(?=\S)")

@@ -14,6 +14,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from ...errors import ContentError
+from ..content.characters import HELD
 
 try:  # libyaml's parser, which PyYAML's wheels include: it reads a front matter about 5 times faster
     from yaml.cyaml import CParser
@@ -24,10 +25,10 @@ MAX_QUOTED_CHARS = 80
 MAX_VALUE_CHARS = 4096  # one scalar: a title, a description, a name
 MAX_ITEMS = 200  # one list or mapping: authors, subjects
 _NULL_TAG = "tag:yaml.org,2002:null"
-# What YAML cannot read as text (controls but tab and line breaks, DEL, the C1 controls, U+FFFE and
-# U+FFFF), and the line breaks only YAML sees (U+0085, U+2028, U+2029): a value would end there
-# silently, or fail with an error that makes no sense in the file.
-_REFUSED_CHARACTER = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What YAML cannot read as text: what no edition can hold (characters.py), and the line breaks only
+# YAML sees (U+2028, U+2029), where a value would end silently or fail with an error that makes no
+# sense in the file.
+_REFUSED_CHARACTER = re.compile(f"[^{HELD.replace(chr(0xa0) + '-' + chr(0xd7ff), chr(0xa0) + '-' + chr(0x2027) + chr(0x202a) + '-' + chr(0xd7ff))}]")
 _QUOTED_IN_YAML_MESSAGE = re.compile(r"'([^']*)'")
 _SYNTAX_FIX = "check the quotes and the indentation there; quote values that contain ': ' or ' #'"
 

@@ -10,11 +10,11 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from ...errors import ContentError
-from .fetching import Fetcher
+from ..library.uploads import ArticleFolder, UploadedFile, store_staged
 from ..markdown_writer import markdown_files
 from ..model import Article
 from ..readers.sources import fetch_page, is_web_page, read_article, read_fetched_page
-from ..library.uploads import ArticleFolder, UploadedFile, store_staged
+from .fetching import Fetcher
 
 ORIGINAL_FOLDER = "original"
 

@@ -12,11 +12,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from PIL import Image
 
-from ..library.archives import MAX_UNPACKED_BYTES
-from ..content.assets import MAX_ASSET_BYTES, check_image, sniff_media_type
 from ...errors import ContentError
-from .fetching import MAX_IMAGE_BYTES, Fetcher, FetchError, FetchTooLarge
+from ..content.assets import MAX_ASSET_BYTES, check_image, sniff_media_type
+from ..library.archives import MAX_UNPACKED_BYTES
 from ..model import Asset
+from .fetching import MAX_IMAGE_BYTES, Fetcher, FetchError, FetchTooLarge
 
 # The images one page may bring: this many addresses tried, and the bytes an upload may unpack to.
 MAX_PAGE_IMAGES = 100

@@ -7,8 +7,9 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from ..readers.front_matter import LANGUAGE_TAG
+from ..content.characters import NOT_HELD
 from ..model import Author, Metadata
+from ..readers.front_matter import LANGUAGE_TAG
 
 _MAX_FIELD = 500
 
@@ -37,7 +38,7 @@ def _meta(tree, name: str) -> str | None:
 
 
 def _clean(text: str | None) -> str | None:
-    text = re.sub(r"\s+", " ", re.sub("[\x7f-\x9f]", "", text or ""))[:_MAX_FIELD].strip()
+    text = re.sub(r"\s+", " ", NOT_HELD.sub("", text or ""))[:_MAX_FIELD].strip()
     return text or None
 
 

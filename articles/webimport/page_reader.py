@@ -14,14 +14,15 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ...errors import ContentError
-from .fetching import MAX_PAGE_BYTES, Fetcher
+from ..content.characters import NOT_HELD
 from ..content.fragments import make_fragment
-from ..model import Section
-from .images import ImageDropped, WebImages, image_address, is_tracking_pixel
-from .metadata import page_metadata
-from ..readers.decoding import Reader, ReadResult
 from ..content.sanitize import sanitize_html
 from ..content.section_ids import OPENING_ID, SectionIds
+from ..model import Section
+from ..readers.decoding import Reader, ReadResult
+from .fetching import MAX_PAGE_BYTES, Fetcher
+from .images import ImageDropped, WebImages, image_address, is_tracking_pixel
+from .metadata import page_metadata
 
 # Past this many elements trafilatura takes seconds per thousand: refused, rather than left to run for minutes.
 MAX_PAGE_ELEMENTS = 15_000
@@ -38,7 +39,6 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SCRIPTS_AND_STYLES = re.compile(r"<(script|style)\b(?![^>]*application/ld\+json)[^>]*>.*?</\1\s*>",
                                  re.IGNORECASE | re.DOTALL)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _INLINE = {"strong", "em", "u", "code", "sub", "sup", "a", "img", "br", "del", "span"}
 # Underlines and other renderings on the web are links' and designers' styling, not the author's emphasis.
 _EMPHASIS = {"#b": "strong", "#i": "em", "#t": "code", "#sub": "sub", "#sup": "sup"}
@@ -75,7 +75,7 @@ class HtmlReader(Reader):
             if len(data) > self.max_source_bytes:
                 raise ContentError(self.url or path, f"the page unzips to more than "
                                    f"{self.max_source_bytes // (1024 * 1024)} MiB", fix="save the article's page alone")
-        return _CONTROL.sub("", _text_of(data))
+        return NOT_HELD.sub("", _text_of(data))
 
     def read(self, path: Path, text: str) -> ReadResult:
         name = self.url or str(path)

@@ -8,11 +8,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from ...articles import Publication
-from ..base import Edition, EditionFile, ExportFailed, Exporter, Finding, Option, View
+from ..base import Edition, EditionFile, Exporter, ExportFailed, Finding, Option, View
 from ..edition_facts import cover_alt_text
 from ..pagination import PageList
 from ..rendering import TEMPLATES_DIR, read_template_file, render
