@@ -156,3 +156,14 @@ def lay_out_interior(article: Article, job: PrintJob, html: str, base_url: str,
         return document
 
     return settled_gutter(lay_out, lambda document: len(document.pages))
+
+
+def record_choices(pdf, settings: Mapping[str, Any], gutter: float) -> None:
+    """Name in the document information what the interior was made for, which the preflight reads:
+    the printer, the paper, bleed, and the gutter laid out for its page count."""
+    import pydyf
+
+    pdf.info["PressroomPrinter"] = pydyf.String(settings["printer"])
+    pdf.info["PressroomPaper"] = pydyf.String(settings["paper"])
+    pdf.info["PressroomBleed"] = pydyf.String("on" if settings["bleed"] else "off")
+    pdf.info["PressroomGutter"] = pydyf.String(f"{gutter:.3f}")
