@@ -46,13 +46,13 @@ class PrintExporter(Exporter):
             if not size:
                 raise OptionError(f"the custom trim size is not set: give --custom-trim WIDTHxHEIGHT, or set "
                                   f"{TRIM_SETTING}, or choose one of {', '.join(TRIMS)}")
-            trim = custom_trim(size, TRIM_SETTING)
+            trim = custom_trim(size, f"{TRIM_SETTING} (--custom-trim)")
             chosen["custom_trim"] = (round(trim.width, 4), round(trim.height, 4))
         icc = environment.text(ICC_SETTING)
         if icc:
             from .colour import load_profile
 
-            profile = load_profile(Path(icc), ICC_SETTING)
+            profile = load_profile(Path(icc), f"{ICC_SETTING} (--icc)")
             chosen["icc"] = f"{icc}#{hashlib.sha256(profile.data).hexdigest()[:16]}"
         return chosen
 
