@@ -44,7 +44,7 @@ def test_export_defaults_to_the_current_folder(runner, tmp_path, monkeypatch):
 def test_unknown_format_exits_2_and_lists_the_available(runner, tmp_path):
     result = runner.invoke(main, ["export", str(SAMPLE), "-f", "docx", "-o", str(tmp_path)])
     assert result.exit_code == 2
-    assert "unknown format 'docx'; available formats: pdf, epub, html, md" in result.output
+    assert "unknown format 'docx'; available formats: pdf, epub, html, md, print" in result.output
     assert list(tmp_path.iterdir()) == []
 
 
@@ -75,7 +75,7 @@ def test_warnings_go_to_stderr(runner, tmp_path):
 def test_formats_lists_the_exporters(runner):
     result = runner.invoke(main, ["formats"])
     assert result.exit_code == 0
-    assert [line.split("\t")[0] for line in result.output.splitlines()] == ["pdf", "epub", "html", "md"]
+    assert [line.split("\t")[0] for line in result.output.splitlines()] == ["pdf", "epub", "html", "md", "print"]
 
 
 def test_list_shows_the_articles_of_a_folder(runner, content_dir):
