@@ -63,9 +63,9 @@ def _print_settings(edition_options: dict) -> bool:
     """Make --icc and --custom-trim the settings of this run (the exporter checks them); whether either was given."""
     icc, custom_trim = edition_options.pop("icc", None), edition_options.pop("custom_trim", None)
     if icc is not None:
-        os.environ["PRESSROOM_PRINT_ICC"] = str(icc.resolve())
+        settings.set_for_this_run("PRESSROOM_PRINT_ICC", str(icc.resolve()))
     if custom_trim is not None:
-        os.environ["PRESSROOM_PRINT_TRIM"] = custom_trim
+        settings.set_for_this_run("PRESSROOM_PRINT_TRIM", custom_trim)
         edition_options["trim"] = edition_options.get("trim") or "custom"
     return icc is not None or custom_trim is not None
 

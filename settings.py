@@ -63,6 +63,12 @@ def text(name: str) -> str:
     return _BY_NAME[name].text()
 
 
+def set_for_this_run(name: str, value: str) -> None:
+    """Give the documented variable `name` a value in this process and the export workers it starts (a
+    command-line flag that stands for a setting)."""
+    os.environ[_BY_NAME[name].name] = value
+
+
 def names(name: str) -> tuple[str, ...]:
     """The variable `name` as a list of names separated by commas."""
     return tuple(part.strip() for part in text(name).split(",") if part.strip())

@@ -196,7 +196,14 @@ def test_a_72_dpi_image_is_named_in_a_warning_and_fails_the_resolution_rule(tmp_
     assert any(text.startswith("Resolution:") and "page" in text for text in failing), failing
 
 
-def test_the_cli_refuses_a_profile_that_is_not_cmyk_naming_it(tmp_path):
+@pytest.fixture
+def print_settings(monkeypatch):
+    """--icc and --custom-trim set the print settings of the run: put them back after the test."""
+    for name in ("PRESSROOM_PRINT_ICC", "PRESSROOM_PRINT_TRIM"):
+        monkeypatch.setenv(name, "")
+
+
+def test_the_cli_refuses_a_profile_that_is_not_cmyk_naming_it(tmp_path, print_settings):
     from click.testing import CliRunner
     from PIL import ImageCms
 
@@ -205,3 +212,21 @@ def test_the_cli_refuses_a_profile_that_is_not_cmyk_naming_it(tmp_path):
     result = CliRunner().invoke(main, ["export", str(RICH), "-f", "print", "--icc", str(screen), "-o", str(tmp_path)])
     assert result.exit_code == 2 and "screen.icc: is a RGB" in result.output
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_a_custom_trim_from_the_cli_sizes_the_pages(tmp_path, print_settings):
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["export", str(RICH), "-f", "print", "--custom-trim", "5.06x7.81", "--no-bleed",
+                                       "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    page = PdfReader(tmp_path / "article-interior.pdf").pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((5.06 * POINTS, 7.81 * POINTS))
+
+
+def test_the_cli_keeps_the_print_settings_off_the_queue(tmp_path, print_settings):
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["export", str(RICH), "-f", "print", "--custom-trim", "5x8", "--queue",
+                                       "redis://127.0.0.1:1/0", "-o", str(tmp_path)])
+    assert result.exit_code == 2 and "apply to exports made here" in result.output
