@@ -50,7 +50,25 @@ def _edition_flags() -> list[click.Option]:
         else:
             flags.append(click.Option([flag, option.name], type=click.Choice(list(option.choices)), default=None,
                                       help=f"{option.help}  [default: {option.default}]"))
+    # Print-ready editions read these as settings, never as options (a web form or a queued job could
+    # name a path on the server); given here, they are the settings of this run.
+    flags.append(click.Option(["--icc", "icc"], metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+                              help="The CMYK printer profile of print-ready editions.  [env: PRESSROOM_PRINT_ICC]"))
+    flags.append(click.Option(["--custom-trim", "custom_trim"], metavar="WxH",
+                              help="A trim size of print-ready editions other than the offered ones, in inches "
+                                   "(5.06x7.81) or millimetres (140x216mm).  [env: PRESSROOM_PRINT_TRIM]"))
     return flags
+
+
+def _print_settings(edition_options: dict) -> bool:
+    """Make --icc and --custom-trim the settings of this run (the exporter checks them); whether either was given."""
+    icc, custom_trim = edition_options.pop("icc", None), edition_options.pop("custom_trim", None)
+    if icc is not None:
+        settings.set_for_this_run("PRESSROOM_PRINT_ICC", str(icc.resolve()))
+    if custom_trim is not None:
+        settings.set_for_this_run("PRESSROOM_PRINT_TRIM", custom_trim)
+        edition_options["trim"] = edition_options.get("trim") or "custom"
+    return icc is not None or custom_trim is not None
 
 
 @main.command("export", cls=ExportCommand, context_settings={"ignore_unknown_options": False})
@@ -78,6 +96,9 @@ def export_command(sources: tuple[str, ...], formats: tuple[str, ...], output_di
     A SOURCE is an article file (.txt, .md, a saved web page .html/.htm/.xhtml/.html.gz) or the
     http(s) address of a web page, which is fetched with its images (and nothing else ever is).
     """
+    if _print_settings(edition_options) and queue_url:
+        raise click.UsageError("--icc and --custom-trim apply to exports made here; a queue's workers read "
+                               "PRESSROOM_PRINT_ICC and PRESSROOM_PRINT_TRIM from their own settings")
     chosen, options = _planned(formats, edition_options)
     if book_title is not None:
         from .articles import book_of_sources
@@ -124,6 +145,7 @@ def book_command(manifest: Path, formats: tuple[str, ...], output_dir: Path, ski
     """
     from .articles import read_book
 
+    _print_settings(edition_options)
     chosen, options = _planned(formats, edition_options)
     _export_book(lambda: read_book(manifest, skip_bad=skip_bad, allowed_hosts=allowed_hosts), chosen, options,
                  output_dir, strict)

@@ -46,6 +46,10 @@ VARIABLES = (
              "another worker takes it", "twice the export limit plus 30"),
     Variable("PRESSROOM_QUEUE_STALL_SECONDS", "how long a queue may stand still before a waiting job says "
              "no worker is taking jobs", "60"),
+    Variable("PRESSROOM_PRINT_ICC", "the CMYK printer profile (an .icc file) of print-ready editions "
+             "(`export --icc` sets it for one run)", "Ghostscript's SWOP profile, bundled"),
+    Variable("PRESSROOM_PRINT_TRIM", "the custom trim size print-ready editions offer, WIDTHxHEIGHT in inches "
+             "or with mm, within 4-8.5 × 6-11.69 in (`export --custom-trim` sets it for one run)", "none"),
     Variable("PRESSROOM_SECRET_KEY", "the web UI's session key", "generated on first run and kept in the "
              "instance folder"),
     Variable("PRESSROOM_TRUSTED_HOSTS", "the Host names the web UI answers to, separated by commas "
@@ -57,6 +61,12 @@ _BY_NAME = {variable.name: variable for variable in VARIABLES}
 def text(name: str) -> str:
     """The value of the documented variable `name`, stripped ("" when unset)."""
     return _BY_NAME[name].text()
+
+
+def set_for_this_run(name: str, value: str) -> None:
+    """Give the documented variable `name` a value in this process and the export workers it starts (a
+    command-line flag that stands for a setting)."""
+    os.environ[_BY_NAME[name].name] = value
 
 
 def names(name: str) -> tuple[str, ...]:

@@ -47,7 +47,7 @@ def test_preview_shows_the_title_the_four_items_and_a_button_per_exporter(client
     for number in range(1, 5):
         assert f'<span class="item-number">{number}.</span>' in page
     buttons = re.findall(r'<a class="download" data-format="(\w+)" download href="([^"]+)"', page)
-    assert [name for name, _ in buttons] == ["pdf", "epub", "html", "md"]
+    assert [name for name, _ in buttons] == ["pdf", "epub", "html", "md", "print"]
 
 
 def test_preview_of_markdown_serves_its_images(client):

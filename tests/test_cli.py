@@ -21,7 +21,7 @@ SLUG = "28-banned-photos-smuggled-out-of-north-korea"
 def test_export_writes_every_format_and_prints_the_paths(runner, tmp_path):
     result = runner.invoke(main, ["export", str(SAMPLE), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    written = [tmp_path / f"{SLUG}.{ext}" for ext in ("pdf", "epub", "html", "md")]
+    written = [tmp_path / f"{SLUG}{end}" for end in (".pdf", ".epub", ".html", ".md", "-interior.pdf", "-cover.pdf")]
     assert result.output.split() == [str(path) for path in written]
     assert written[0].read_bytes().startswith(b"%PDF-")
     assert written[1].read_bytes().startswith(b"PK")
@@ -44,7 +44,7 @@ def test_export_defaults_to_the_current_folder(runner, tmp_path, monkeypatch):
 def test_unknown_format_exits_2_and_lists_the_available(runner, tmp_path):
     result = runner.invoke(main, ["export", str(SAMPLE), "-f", "docx", "-o", str(tmp_path)])
     assert result.exit_code == 2
-    assert "unknown format 'docx'; available formats: pdf, epub, html, md" in result.output
+    assert "unknown format 'docx'; available formats: pdf, epub, html, md, print" in result.output
     assert list(tmp_path.iterdir()) == []
 
 
@@ -75,7 +75,7 @@ def test_warnings_go_to_stderr(runner, tmp_path):
 def test_formats_lists_the_exporters(runner):
     result = runner.invoke(main, ["formats"])
     assert result.exit_code == 0
-    assert [line.split("\t")[0] for line in result.output.splitlines()] == ["pdf", "epub", "html", "md"]
+    assert [line.split("\t")[0] for line in result.output.splitlines()] == ["pdf", "epub", "html", "md", "print"]
 
 
 def test_list_shows_the_articles_of_a_folder(runner, content_dir):

@@ -19,6 +19,7 @@ BUILTIN_TARGETS = {
     "epub": "pressroom.exporters.epub:EpubExporter",
     "html": "pressroom.exporters.html:HtmlExporter",
     "md": "pressroom.exporters.markdown:MarkdownExporter",
+    "print": "pressroom.exporters.pdf.printready:PrintExporter",
 }
 BUILTINS = [EntryPoint(name, target, GROUP) for name, target in BUILTIN_TARGETS.items()]
 
@@ -39,7 +40,7 @@ def test_the_builtins_are_declared_as_entry_points():
 
 
 def test_builtins_in_order():
-    assert list(load_exporters()) == ["pdf", "epub", "html", "md"]
+    assert list(load_exporters()) == ["pdf", "epub", "html", "md", "print"]
 
 
 def test_nothing_is_offered_that_the_entry_points_do_not_declare(monkeypatch):
@@ -49,7 +50,7 @@ def test_nothing_is_offered_that_the_entry_points_do_not_declare(monkeypatch):
 
 
 def test_a_plugin_exports(fake_plugin):
-    assert list(load_exporters()) == ["pdf", "epub", "html", "md", "txt"]
+    assert list(load_exporters()) == ["pdf", "epub", "html", "md", "print", "txt"]
     text = export(read_article(SAMPLE), "txt").decode()
     assert text.startswith(read_article(SAMPLE).title)
 
@@ -95,7 +96,7 @@ def test_a_broken_plugin_is_skipped_with_a_warning(monkeypatch, caplog):
     broken = [EntryPoint("bad", "no_such_module:Exporter", GROUP), EntryPoint("odd", "fake_plugin:NotAnExporter", GROUP)]
     monkeypatch.setattr(registry, "entry_points", lambda group: [*BUILTINS, *broken])
     load_exporters.cache_clear()
-    assert list(load_exporters()) == ["pdf", "epub", "html", "md"]
+    assert list(load_exporters()) == ["pdf", "epub", "html", "md", "print"]
     assert "the 'bad' exporter (no_such_module:Exporter) could not be loaded" in caplog.text
     assert "the 'odd' exporter (fake_plugin:NotAnExporter) is not a pressroom Exporter" in caplog.text
 
@@ -103,5 +104,5 @@ def test_a_broken_plugin_is_skipped_with_a_warning(monkeypatch, caplog):
 def test_an_unknown_format_lists_the_available_ones():
     with pytest.raises(UnknownFormat) as error:
         export(read_article(SAMPLE), "docx")
-    assert str(error.value) == "unknown format 'docx'; available formats: pdf, epub, html, md"
+    assert str(error.value) == "unknown format 'docx'; available formats: pdf, epub, html, md, print"
     assert error.value.exit_code == 2

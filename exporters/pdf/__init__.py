@@ -166,6 +166,13 @@ class PrintSource:
 def print_source(article: Publication, settings: Mapping[str, Any]) -> PrintSource:
     """The print edition's HTML and CSS, as the layout engine gets them (the benchmark lays the same
     source out with WeasyPrint alone)."""
+    language = article.metadata.language
+    html, base_url = print_html(article, settings["cover"])
+    return PrintSource(html, base_url, (*_stylesheet_sources(settings["page_size"]), (faces_for(language).css(), None)))
+
+
+def print_html(article: Article | Book, cover: bool) -> tuple[str, str]:
+    """The print edition's HTML (with its cover page or without) and the base URL of its addresses."""
     article = edition_ids(article)
 
     # Images by an address made of the name the article gives them, which the fetcher serves from
@@ -179,10 +186,9 @@ def print_source(article: Publication, settings: Mapping[str, Any]) -> PrintSour
     cover_src = address(article.metadata.cover) if article.metadata.cover else None
     html = render("pdf/book.html.jinja", image_addresses(address), article=article, sections=article.sections,
                   heading_level=2, epub=False, note_call="pdf/note-call.html.jinja", notes_at_foot=True,
-                  date=article.edition_date, cover=settings["cover"], cover_src=cover_src,
+                  date=article.edition_date, cover=cover, cover_src=cover_src,
                   cover_alt=cover_alt_text(article), typefaces=faces_for(language).families)
-    return PrintSource(html, article.source_path.parent.resolve().as_uri() + "/",
-                       (*_stylesheet_sources(settings["page_size"]), (faces_for(language).css(), None)))
+    return html, article.source_path.parent.resolve().as_uri() + "/"
 
 
 def _document_id(article: Publication, settings: Mapping[str, Any]) -> bytes:
