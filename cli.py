@@ -153,10 +153,10 @@ def book_command(manifest: Path, formats: tuple[str, ...], output_dir: Path, ski
 
 def _planned(formats: tuple[str, ...], edition_options: dict) -> tuple[list[str], object]:
     """The formats to make (all when none is named) and the chosen options, checked before any work."""
-    from .exporters import chosen_options, load_exporters, plan_editions
+    from .exporters import chosen_options, default_formats, plan_editions
 
     try:
-        chosen = list(formats) or list(load_exporters())
+        chosen = list(formats) or default_formats()
         options = chosen_options(edition_options)
         plan_editions(chosen, options)  # an unknown format or an impossible option stops here
     except PressroomError as error:

@@ -165,6 +165,9 @@ class Exporter(ABC):
     preview_label: ClassVar[str | None] = None
     preview_kind: ClassVar[str] = "document"  # how the preview shows each view: "image" or "document"
     check_label: ClassVar[str | None] = None
+    # Made only when asked for by name (`-f NAME`), not among "every format" (the print edition: a
+    # second layout and a cover, for a printer).
+    on_request: ClassVar[bool] = False
 
     def settings(self, options: Mapping[str, Any]) -> dict[str, Any]:
         """The values of this exporter's own options: chosen or default, checked."""

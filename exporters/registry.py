@@ -85,6 +85,11 @@ class EditionPlan:
         return hashlib.sha256(f"{article.digest}\n{self.exporter.name}\n{read}".encode()).hexdigest()[:32]
 
 
+def default_formats() -> list[str]:
+    """The formats made when none is named: every registered exporter's but those made on request."""
+    return [name for name, exporter in load_exporters().items() if not exporter.on_request]
+
+
 def plan_editions(formats: Sequence[str], options: Mapping[str, Any] | None = None) -> list[EditionPlan]:
     """What exporting `formats` with `options` will make, checked before any work starts."""
     options = options or ExportOptions()

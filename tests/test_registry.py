@@ -10,7 +10,7 @@ import pressroom.exporters.registry as registry
 from pressroom.articles import read_article
 from pressroom.cli import main
 from conftest import SAMPLE
-from pressroom.exporters import UnknownFormat, load_exporters
+from pressroom.exporters import UnknownFormat, default_formats, load_exporters
 from pressroom.execution import export
 
 GROUP = "pressroom.exporters"
@@ -106,3 +106,8 @@ def test_an_unknown_format_lists_the_available_ones():
         export(read_article(SAMPLE), "docx")
     assert str(error.value) == "unknown format 'docx'; available formats: pdf, epub, html, md, print"
     assert error.value.exit_code == 2
+
+
+def test_every_format_means_every_exporter_but_those_made_on_request():
+    assert default_formats() == ["pdf", "epub", "html", "md"]
+    assert load_exporters()["print"].on_request

@@ -171,7 +171,7 @@ def print_source(article: Publication, settings: Mapping[str, Any]) -> PrintSour
     return PrintSource(html, base_url, (*_stylesheet_sources(settings["page_size"]), (faces_for(language).css(), None)))
 
 
-def print_html(article: Article | Book, cover: bool) -> tuple[str, str]:
+def print_html(article: Publication, cover: bool) -> tuple[str, str]:
     """The print edition's HTML (with its cover page or without) and the base URL of its addresses."""
     article = edition_ids(article)
 

@@ -21,6 +21,7 @@ MEDIA_TYPE = "application/pdf"
 class PrintExporter(Exporter):
     name = "print"
     label = "Print-ready PDF"
+    on_request = True
     media_type = MEDIA_TYPE
     extension = "pdf"
     options = (
