@@ -6,14 +6,13 @@ import atexit
 import gc
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from . import settings
 from .articles import PressroomError
-from .files import write_atomically
+from .output import SourceExport, export_source, prepare_batch_process, refuse_if_strict, write_files
 from .locations import default_content_dir
 
 PAGE_THREADS = 2  # server threads that never make an edition
@@ -71,23 +70,57 @@ def _print_settings(edition_options: dict) -> bool:
     return icc is not None or custom_trim is not None
 
 
+# The options several commands share, declared once; each command says what its own help adds.
+def formats_option(command):
+    return click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT",
+                        help="An edition to write (repeatable); every format but those made on request when not "
+                             "given (see `pressroom formats`).")(command)
+
+
+def output_option(command):
+    return click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+                        default=Path("."), show_default="the current folder",
+                        help="Folder to write the editions to.")(command)
+
+
+def strict_option(what: str):
+    return click.option("--strict", is_flag=True, help=f"Fail {what} that has warnings instead of exporting it.")
+
+
+def skip_bad_option(when: str = ""):
+    return click.option("--skip-bad", is_flag=True, help=f"{when}Leave out an article that cannot be read, with a "
+                                                         "warning, instead of failing the book.")
+
+
+def allow_host_option(what: str, environment: str = ""):
+    return click.option("--allow-host", "allowed_hosts", multiple=True, metavar="HOST",
+                        help=f"{what} from HOST even though it is on a loopback, private or other non-public "
+                             f"address (repeatable).{environment}")
+
+
+def queue_option(what: str, required: bool = False):
+    return click.option("--queue", "queue_url", default=lambda: settings.text("PRESSROOM_QUEUE") or None,
+                        metavar="URL", required=required,
+                        help=f"{what} (redis://[:password@]host:port/db; give a password in PRESSROOM_QUEUE, "
+                             "not here).  [env: PRESSROOM_QUEUE]")
+
+
+def content_option(command):
+    return click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+                        default=default_content_dir,
+                        show_default="content/ in the checkout, else in the user data folder")(command)
+
+
 @main.command("export", cls=ExportCommand, context_settings={"ignore_unknown_options": False})
 @click.argument("sources", nargs=-1, required=True)
-@click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT",
-              help="An edition to write (repeatable); all registered formats when not given.")
-@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("."), show_default="the current folder", help="Folder to write the editions to.")
-@click.option("--strict", is_flag=True, help="Fail an article that has warnings instead of exporting it.")
-@click.option("--queue", "queue_url", default=lambda: settings.text("PRESSROOM_QUEUE") or None, metavar="URL",
-              help="Export on the workers of this Redis queue (redis://[:password@]host:port/db) instead of "
-                   "here.  [env: PRESSROOM_QUEUE]")
+@formats_option
+@output_option
+@strict_option("an article")
+@queue_option("Export on the workers of this Redis queue instead of here")
 @click.option("--book", "book_title", metavar="TITLE",
               help="Bind the SOURCES, in order, into one book with this title: DIR/<title-slug>.<ext>.")
-@click.option("--skip-bad", is_flag=True, help="With --book: leave out an article that cannot be read, with a "
-                                               "warning, instead of failing the book.")
-@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="HOST",
-              help="Fetch from HOST even though it is on a loopback, private or other non-public address "
-                   "(repeatable).")
+@skip_bad_option("With --book: ")
+@allow_host_option("Fetch")
 def export_command(sources: tuple[str, ...], formats: tuple[str, ...], output_dir: Path, strict: bool,
                    queue_url: str | None, book_title: str | None, skip_bad: bool, allowed_hosts: tuple[str, ...],
                    **edition_options) -> None:
@@ -126,16 +159,11 @@ def export_command(sources: tuple[str, ...], formats: tuple[str, ...], output_di
 
 @main.command("book", cls=ExportCommand, context_settings={"ignore_unknown_options": False})
 @click.argument("manifest", type=click.Path(path_type=Path))
-@click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT",
-              help="An edition to write (repeatable); all registered formats when not given.")
-@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("."), show_default="the current folder", help="Folder to write the editions to.")
-@click.option("--skip-bad", is_flag=True, help="Leave out an article that cannot be read, with a warning, "
-                                               "instead of failing the book.")
-@click.option("--strict", is_flag=True, help="Fail the book if it has warnings instead of exporting it.")
-@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="HOST",
-              help="Fetch the manifest's web addresses from HOST even though it is on a loopback, private or "
-                   "other non-public address (repeatable).")
+@formats_option
+@output_option
+@skip_bad_option()
+@strict_option("the book")
+@allow_host_option("Fetch the manifest's web addresses")
 def book_command(manifest: Path, formats: tuple[str, ...], output_dir: Path, skip_bad: bool, strict: bool,
                  allowed_hosts: tuple[str, ...], **edition_options) -> None:
     """Write DIR/<book-slug>.<ext> for the book that MANIFEST (a BOOK.yaml) describes, in every format.
@@ -177,8 +205,7 @@ def _export_book(read, chosen: list[str], options, output_dir: Path, strict: boo
         edition_warnings = [warning for edition in editions for warning in edition.warnings]
         for warning in edition_warnings:
             click.echo(f"warning: {warning}", err=True)
-        if strict and (warnings or edition_warnings):
-            raise PressroomError(f"{book.source_path}: the book is not written, because of the warnings above (--strict)")
+        refuse_if_strict(strict, warnings + edition_warnings, book.source_path, "the book is not written")
     except PressroomError as error:
         _fail(error)
     for edition in editions:
@@ -228,59 +255,6 @@ class _QueueProgress:
             self.bar = None
 
 
-@dataclass(frozen=True)
-class ExportOutcome:
-    """What exporting one source did: files written, messages for stderr, whether it failed."""
-
-    written: list[Path]
-    messages: list[str]
-    failed: bool
-
-
-@dataclass(frozen=True)
-class SourceExport:
-    """One source to export: a file or a web address, the formats and options, where to write."""
-
-    source: str
-    formats: list[str]
-    output_dir: Path
-    options: object
-    strict: bool
-    allowed_hosts: tuple[str, ...] = ()
-
-
-def export_source(job: SourceExport) -> ExportOutcome:
-    """Read one source (a file, or a web address to fetch) and write each chosen edition of it."""
-    from .articles.readers.sources import read_source
-    from .execution import export_set
-
-    source, chosen, output_dir, options, strict = job.source, job.formats, job.output_dir, job.options, job.strict
-    written: list[Path] = []
-    messages: list[str] = []
-    try:
-        article = read_source(source, job.allowed_hosts)
-        messages += [f"warning: {warning}" for warning in article.warnings]
-        if strict and article.warnings:
-            raise PressroomError(f"{source}: not exported, because of the warnings above (--strict)")
-        editions = export_set(article, chosen, options).values()
-        warnings = [warning for edition in editions for warning in edition.warnings]
-        messages += [f"warning: {warning}" for warning in warnings]
-        if strict and warnings:
-            raise PressroomError(f"{source}: not written, because of the warnings above (--strict)")
-        for edition in editions:
-            written += write_files(output_dir, edition.files)
-    except PressroomError as error:
-        return ExportOutcome(written, messages + [f"error: {error}"], True)
-    return ExportOutcome(written, messages, False)
-
-
-def _warm_worker(chosen: list[str], options) -> None:
-    """Load the engines once in each batch worker; its export workers fork from it warm."""
-    from .exporters import plan_editions, prepare_engines
-
-    prepare_engines(plan_editions(chosen, options), many=True)
-
-
 def _run_jobs(jobs: list[SourceExport]):
     """Yield each job's outcome in order; several sources are exported in parallel, one per core,
     under one progress bar."""
@@ -290,7 +264,7 @@ def _run_jobs(jobs: list[SourceExport]):
         yield from run_on_pool(export_source, jobs)
         return
     with click.progressbar(length=len(jobs), label=f"Exporting {len(jobs)} articles", file=sys.stderr) as bar:
-        yield from run_on_pool(export_source, jobs, _warm_worker, (jobs[0].formats, jobs[0].options),
+        yield from run_on_pool(export_source, jobs, prepare_batch_process, (jobs[0].formats, jobs[0].options),
                                progress=lambda done: bar.update(done - bar.pos))
 
 
@@ -304,8 +278,7 @@ def formats_command() -> None:
 
 
 @main.command("list")
-@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=default_content_dir, show_default="content/ in the checkout, else in the user data folder")
+@content_option
 def list_command(content_dir: Path) -> None:
     """List the articles of a content folder."""
     from .articles import Library
@@ -321,9 +294,7 @@ def list_command(content_dir: Path) -> None:
 
 
 @main.command("worker")
-@click.option("--queue", "queue_url", default=lambda: settings.text("PRESSROOM_QUEUE") or None, metavar="URL", required=True,
-              help="The Redis queue to take export jobs from (redis://[:password@]host:port/db).  "
-                   "[env: PRESSROOM_QUEUE]")
+@queue_option("The Redis queue to take export jobs from", required=True)
 @click.option("--processes", default=os.cpu_count() or 1, show_default="one per core", type=click.IntRange(1, 256),
               help="Jobs run at once; each export still runs in a limited process of its own.")
 def worker_command(queue_url: str, processes: int) -> None:
@@ -344,15 +315,10 @@ def worker_command(queue_url: str, processes: int) -> None:
               help="The address to listen on; the server answers to this name (and localhost for a loopback "
                    "address) unless PRESSROOM_TRUSTED_HOSTS lists the names it is reached by.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=default_content_dir, show_default="content/ in the checkout, else in the user data folder")
-@click.option("--queue", "queue_url", default=lambda: settings.text("PRESSROOM_QUEUE") or None, metavar="URL",
-              help="Hand exports to the workers of this Redis queue instead of this server's own processes.  "
-                   "[env: PRESSROOM_QUEUE]")
-@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="HOST",
-              help="Let pages added by address come from HOST even though it is on a loopback, private or other "
-                   "non-public address (repeatable; not the Host names the server answers to).  "
-                   "[env: PRESSROOM_FETCH_ALLOWED_HOSTS, names separated by commas]")
+@content_option
+@queue_option("Hand exports to the workers of this Redis queue instead of this server's own processes")
+@allow_host_option("Let pages added by address come", "  [env: PRESSROOM_FETCH_ALLOWED_HOSTS, names separated by "
+                   "commas; not the Host names the server answers to]")
 def serve_command(host: str, port: int, content_dir: Path, queue_url: str | None,
                   allowed_hosts: tuple[str, ...]) -> None:
     """Serve the web UI with waitress (a production WSGI server)."""
@@ -381,16 +347,6 @@ def serve_command(host: str, port: int, content_dir: Path, queue_url: str | None
     # Threads beyond the export and import slots answer ordinary pages while editions are made and pages fetched.
     threads = app.config["EXPORT_SLOTS"] + app.config["IMPORT_SLOTS"] + PAGE_THREADS
     waitress.serve(app, host=host, port=port, threads=threads, ident="Pressroom")
-
-
-def write_files(output_dir: Path, files) -> list[Path]:
-    """Write the files of an edition under `output_dir`, each atomically; the paths written."""
-    written = []
-    for file in files:
-        target = output_dir / file.name
-        write_atomically(target, file.data)
-        written.append(target)
-    return written
 
 
 def _warn_of_password_shown(queue_url: str) -> None:

@@ -15,6 +15,7 @@ from celery import Celery
 from ..articles import PressroomError
 from ..articles.readers.sources import read_source
 from ..exporters import plan_editions
+from ..output import StrictRefusal, refuse_if_strict
 from .payload import job_payload
 from .queue import TASK_NAME, QueueUnreachable, check_reachable, queue_app, redacted
 from .results import ResultRefused, checked_editions, planned_files, read_records
@@ -75,8 +76,10 @@ def export_on_queue(url: str, sources: Sequence[str], formats: Sequence[str], op
             continue
         for warning in article.warnings:
             report.message(f"warning: {warning}")
-        if strict and article.warnings:
-            report.message(f"error: {source}: not exported, because of the warnings above (--strict)")
+        try:
+            refuse_if_strict(strict, article.warnings, source)
+        except StrictRefusal as refusal:
+            report.message(f"error: {refusal}")
             batch.failed.append(str(source))
             continue
         job_id = str(uuid.uuid4())

@@ -225,3 +225,9 @@ def test_one_module_defines_the_characters_an_edition_holds():
     found = sorted(name for name, path in module_files().items()
                    if any(text in path.read_text(encoding="utf-8") for text in ranges))
     assert found == ["pressroom.articles.content.characters"]
+
+
+def test_the_command_line_declares_each_shared_option_once():
+    source = (ROOT / "cli.py").read_text(encoding="utf-8")
+    for flag in ('"--strict"', '"--allow-host"', '"--queue"', '"--content"', '"--skip-bad"', '"--format"', '"--output"'):
+        assert source.count(flag) == 1, flag

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import RICH, SAMPLE, VALID_MARKDOWN
 from pressroom.articles import read_article
-from pressroom.cli import write_files
+from pressroom.output import write_files
 from pressroom.execution import export_set
 
 
