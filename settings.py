@@ -46,6 +46,12 @@ VARIABLES = (
              "another worker takes it", "twice the export limit plus 30"),
     Variable("PRESSROOM_QUEUE_STALL_SECONDS", "how long a queue may stand still before a waiting job says "
              "no worker is taking jobs", "60"),
+    Variable("PRESSROOM_DATABASE", "the catalogue's database, postgresql://user:password@host:port/name, "
+             "shared by several servers on one library", "a SQLite file per content folder"),
+    Variable("PRESSROOM_CATALOGUE_DIR", "where the SQLite catalogues are kept, one file per content folder",
+             "catalogues/ in the instance folder (the data folder of an installed Pressroom)"),
+    Variable("PRESSROOM_WALK_SECONDS", "how old the catalogue's last look at the content folder may be before "
+             "a page looks again for files changed outside Pressroom", "5"),
     Variable("PRESSROOM_SECRET_KEY", "the web UI's session key", "generated on first run and kept in the "
              "instance folder"),
     Variable("PRESSROOM_TRUSTED_HOSTS", "the Host names the web UI answers to, separated by commas "
