@@ -17,10 +17,14 @@ from ..exporters.html import render_reading_view
 from .downloads import content_disposition, edition_filename, option_words
 from .edition_views import READING_VIEW, described_settings, query_of, spreads_of
 from .security import csrf_valid
-from .state import check_report, edition, library, requested_options
+from ..catalogue.search import Filters, SearchError
+from .listing import link, requested_page
+from .state import catalogue, check_report, edition, requested_options
 
 blueprint = Blueprint("books", __name__, url_prefix="/books")
 MAX_TITLE_CHARS = 200
+MAX_ARTICLES = 1000  # a book's articles, chosen in one form
+PER_PAGE = 50
 
 
 @blueprint.get("/")
@@ -33,13 +37,15 @@ def make_book():
     """Save the chosen articles, in the order their positions give, as a manifest; then show the book."""
     if not csrf_valid(session, request.form.get("csrf_token")):
         abort(400, "The form has expired. Reload the page and send it again.")
+    if "find" in request.form:  # the form's search: the same form again, with what was chosen so far
+        return _books_page(form=request.form)
     title = " ".join(request.form.get("title", "").split())[:MAX_TITLE_CHARS]
-    paths = {entry.slug: entry.path for entry in library().entries()}
+    paths = {slug: catalogue().path_of(slug) for slug in dict.fromkeys(request.form.getlist("article")[:MAX_ARTICLES])}
+    paths = {slug: path for slug, path in paths.items() if path is not None}
     chosen = []
-    for slug in request.form.getlist("article"):
+    for slug in paths:
         position = request.form.get(f"position-{slug}", "").strip()
-        if slug in paths:
-            chosen.append((int(position) if position.isdigit() else len(paths) + 1, len(chosen), slug))
+        chosen.append((int(position[:9]) if position.isdigit() else len(paths) + 1, len(chosen), slug))
     name = slugify(title)[:80].rstrip("-")
     problem = None
     if not title or not name:
@@ -54,6 +60,7 @@ def make_book():
     articles = [paths[slug].resolve().relative_to(folder).as_posix() for _, _, slug in sorted(chosen)]
     _write_new(_manifest(name), yaml.safe_dump({"title": title, "articles": articles}, allow_unicode=True,
                                                sort_keys=False))
+    catalogue().note_book()
     return redirect(url_for("books.preview", slug=name), code=303)
 
 
@@ -132,11 +139,23 @@ def book_file(slug: str, href: str):
 
 
 def _books_page(error: str | None = None, form=None):
-    books = [(path.stem, _find_book(path.stem)) for path in _manifests()]
-    entries = [entry for entry in library().entries() if entry.article is not None]
-    chosen = form.getlist("article") if form is not None else []
-    return render_template("web/books.html.jinja", books=books, entries=entries, error=error, form=form or {},
-                           chosen=chosen)
+    """The books (searched by title, 50 a page) and the form that makes one: the articles chosen so far,
+    and the ones its search finds."""
+    form = form if form is not None else {}
+    wanted = request.args.get("q", "").casefold()
+    books = [book for book in catalogue().books() if wanted in book.title.casefold()]
+    pages = max(1, -(-len(books) // PER_PAGE))
+    page = min(requested_page(), pages)
+    chosen = [entry for entry in (catalogue().entry(slug) for slug in dict.fromkeys(
+        form.getlist("article")[:MAX_ARTICLES] if form else ())) if entry is not None]
+    try:
+        found = catalogue().listing(Filters(search=form.get("find-q", "")), per_page=PER_PAGE, facets=False)
+        finding = None
+    except SearchError as problem:
+        found, finding = None, str(problem)
+    return render_template("web/books.html.jinja", books=books[(page - 1) * PER_PAGE:page * PER_PAGE], page=page,
+                           pages=pages, link=link, found=found, finding=finding, error=error, form=form,
+                           chosen=chosen, chosen_slugs={entry.slug for entry in chosen})
 
 
 def _manifests() -> list[Path]:

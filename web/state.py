@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import abort, current_app, request
 
-from ..articles import Article, Library
+from ..articles import Article
+from ..catalogue.library import Catalogue
 from ..execution import ExportLimits, export_set
 from ..exporters import Edition, EditionPlan, ExportFailed, ExportOptions, Finding, chosen_options
 from .cache import EditionCache
 from .work import BackgroundWork, JobPending
 
 EXTENSION = "pressroom"
+CATALOGUE = "pressroom.catalogue"
+_opening = threading.Lock()
 QUEUE_RETRY_SECONDS = 60
 MAX_WATCHED_JOBS = 1000
 
@@ -61,12 +65,22 @@ def state() -> WebState:
     return current_app.extensions[EXTENSION]
 
 
-def library() -> Library:
-    return Library(current_app.config["CONTENT_DIR"])
+def catalogue() -> Catalogue:
+    """The app's catalogue of its content folder, opened (and walked) on first use, and walked again
+    when the last walk is older than WALK_SECONDS ($PRESSROOM_WALK_SECONDS when not configured)."""
+    app = current_app._get_current_object()
+    found = app.extensions.get(CATALOGUE)
+    if found is None:
+        with _opening:
+            found = app.extensions.get(CATALOGUE)
+            if found is None:
+                found = app.extensions[CATALOGUE] = Catalogue(app.config["CONTENT_DIR"], app.config.get("DATABASE"))
+    found.refresh(app.config.get("WALK_SECONDS"))
+    return found
 
 
 def find_article(slug: str) -> Article:
-    article = library().find(slug)
+    article = catalogue().find(slug)
     if article is None:
         abort(404, f"There is no article called “{slug}” in the library.")
     return article
