@@ -155,11 +155,7 @@ def _matching(connection, filters: Filters, terms: list[Term]):
             conditions.append(articles.c.id.in_(select(table.c.article_id).where(table.c.name == value)))
     sqlite = connection.dialect.name == "sqlite"
     for number, term in enumerate(term for term in terms if term.unspaced):
-        pattern = "%" + re.sub(r"[%_\\]", "", term.text) + "%"
-        table, key, like = ("article_glyphs", "rowid", "LIKE") if sqlite else ("article_glyphs", "article_id", "ILIKE")
-        conditions.append(articles.c.id.in_(
-            text(f"SELECT {key} FROM {table} WHERE text {like} :glyphs{number}").bindparams(**{f"glyphs{number}": pattern})
-            .columns(id=Integer)))
+        conditions.append(articles.c.id.in_(_substring(sqlite, term.text, f"glyphs{number}")))
     words = [term for term in terms if not term.unspaced]
     if not words:
         if terms:  # substrings only: a title that holds them first
@@ -173,6 +169,18 @@ def _matching(connection, filters: Filters, terms: list[Term]):
     else:
         ranked = _postgresql_ranked(connection, words)
     return ranked.columns(id=Integer, rank=Float).subquery("ranked"), conditions
+
+
+def _substring(sqlite: bool, wanted: str, name: str):
+    """The ids of the articles whose text holds `wanted`; through the trigram index when it has three
+    characters or more (SQLite's trigram index matches nothing shorter, so that is looked for in each text)."""
+    if sqlite and len(wanted) < 3:
+        query = f"SELECT rowid FROM article_glyphs WHERE instr(text, :{name}) > 0"
+        return text(query).bindparams(**{name: wanted}).columns(id=Integer)
+    pattern = "%" + re.sub(r"[%_\\]", "", wanted) + "%"
+    query = (f"SELECT rowid FROM article_glyphs WHERE text LIKE :{name}" if sqlite
+             else f"SELECT article_id FROM article_glyphs WHERE text ILIKE :{name}")
+    return text(query).bindparams(**{name: pattern}).columns(id=Integer)
 
 
 def _postgresql_ranked(connection, words: list[Term]):

@@ -58,7 +58,7 @@ TIERS = {
                "test_html", "test_layout_limits",
                "test_languages", "test_pdf", "test_quotes"),
     "validators": ("test_books", "test_editions_valid", "test_epub", "test_hostile"),
-    "server": ("test_app", "test_attacks", "test_concurrency", "test_import_bounds", "test_web_add", "test_web_add_page",
+    "server": ("test_app", "test_attacks", "test_catalogue", "test_web_catalogue", "test_concurrency", "test_import_bounds", "test_web_add", "test_web_add_page",
                "test_web_books", "test_web_import"),
     "queue": ("test_queue", "test_queue_attacks"),
     "browser": ("test_browser",),
