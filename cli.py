@@ -430,6 +430,10 @@ def serve_command(host: str, port: int, content_dir: Path, queue_url: str | None
             check_reachable(queue_url)
         except PressroomError as error:
             _fail(error)
+    try:  # the folder as it is now, before the first page; pages look again every few seconds
+        _opened_catalogue(content_dir, walk=False).walk()
+    except PressroomError as error:
+        _fail(error)
     app = create_app({"CONTENT_DIR": str(content_dir), "TRUSTED_HOSTS": hosts, "QUEUE_URL": queue_url,
                       "ALLOWED_FETCH_HOSTS": allowed_hosts_from_environment() + allowed_hosts})
     click.echo(f"Pressroom is serving {content_dir} on http://{host}:{port}/ (Ctrl+C stops it)")

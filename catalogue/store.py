@@ -33,7 +33,8 @@ def text_config(connection: Connection, language: str) -> str:
 
 
 def store_article(connection: Connection, record: ArticleRecord, now: datetime.datetime) -> None:
-    """Index `record`: a new row, or the one of its path updated (when it was added is kept)."""
+    """Index `record`: a new row, or the one of its path updated (when it was added is kept). A file seen
+    for the first time was added when it last changed, or `now` if that is later (a clock out of step)."""
     fields = {
         "slug": record.slug, "size": record.size, "mtime_ns": record.mtime_ns, "digest": record.digest,
         "title": record.title, "title_key": record.title.casefold(), "subtitle": record.subtitle,
@@ -45,7 +46,8 @@ def store_article(connection: Connection, record: ArticleRecord, now: datetime.d
     }
     found = connection.execute(select(articles.c.id).where(articles.c.path == record.path)).scalar()
     if found is None:
-        found = connection.execute(insert(articles).values(path=record.path, added=now, **fields)
+        modified = datetime.datetime.fromtimestamp(record.mtime_ns / 1e9, tz=datetime.timezone.utc)
+        found = connection.execute(insert(articles).values(path=record.path, added=min(now, modified), **fields)
                                    .returning(articles.c.id)).scalar_one()
     else:
         connection.execute(update(articles).where(articles.c.id == found).values(**fields))
