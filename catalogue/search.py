@@ -226,7 +226,8 @@ def _counts(connection, ranked, conditions, facets: bool):
     found = {}
     if facets and total:
         for name, column in (("language", articles.c.language), ("year", articles.c.year), ("site", articles.c.site)):
-            query = select(column, func.count().label("n")).where(column.is_not(None), column != "")
+            query = select(column, func.count().label("n")).where(column.is_not(None))
+            query = query.where(column != "") if name != "year" else query
             found[name] = _top(connection, query.where(articles.c.id.in_(matching)) if filtered else query, column)
         for name, table in (("author", article_authors), ("subject", article_subjects)):
             query = select(table.c.name, func.count().label("n"))

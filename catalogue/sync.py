@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, insert, select
 
 from ..articles import Library
 from .books import store_books
@@ -115,7 +115,5 @@ def _same_bytes(path: Path, digest: str) -> bool:
 
 
 def _stamp(connection, name: str, value: str) -> None:
-    from sqlalchemy import delete, insert
-
     connection.execute(delete(state).where(state.c.name == name))
     connection.execute(insert(state).values(name=name, value=value))
