@@ -1,4 +1,5 @@
-"""The command line: `pressroom export | book | formats | list | serve`, thin doors onto the exporters."""
+"""The command line: `pressroom export | book | formats | list | search | index | serve`, thin doors onto the
+exporters and the catalogue."""
 
 from __future__ import annotations
 
@@ -279,18 +280,95 @@ def formats_command() -> None:
 
 @main.command("list")
 @content_option
-def list_command(content_dir: Path) -> None:
-    """List the articles of a content folder."""
-    from .articles import Library
+@click.option("--search", "search", default="", metavar="Q", help="Only the articles matching Q: words, "
+              "\"a phrase\", prefix*; best matches first.")
+@click.option("--author", default="", metavar="NAME", help="Only the articles by NAME (as the article writes it).")
+@click.option("--lang", "language", default="", metavar="CODE", help="Only the articles in this language (en, fr...).")
+@click.option("--limit", default=None, type=click.IntRange(1), metavar="N", help="At most N articles.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line, with every field the catalogue has.")
+def list_command(content_dir: Path, search: str, author: str, language: str, limit: int | None,
+                 as_json: bool) -> None:
+    """List the articles of a content folder, from its catalogue."""
+    from .catalogue.search import Filters
 
-    entries = Library(content_dir).entries()
-    if not entries:
+    _print_listing(content_dir, Filters(search=search, author=author, language=language), limit, as_json)
+
+
+@main.command("search")
+@click.argument("query")
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=default_content_dir, show_default="content/ in the checkout, else in the user data folder")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1), metavar="N",
+              help="At most N articles.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+def search_command(query: str, content_dir: Path, limit: int, as_json: bool) -> None:
+    """Find articles by QUERY (words, "a phrase", prefix*) in titles, authors and text; best first."""
+    from .catalogue.search import Filters
+
+    _print_listing(content_dir, Filters(search=query), limit, as_json, snippets=True)
+
+
+@main.command("index")
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=default_content_dir, show_default="content/ in the checkout, else in the user data folder")
+@click.option("--rebuild", is_flag=True, help="Read every file again, not only the ones that changed.")
+def index_command(content_dir: Path, rebuild: bool) -> None:
+    """Bring the catalogue of a content folder up to date with its files."""
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=f"Indexing {total:,} files", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        report = _opened_catalogue(content_dir, walk=False).walk(rebuild, progress)
+    except PressroomError as error:
+        _fail(error)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    click.echo(f"{report.added:,} added, {report.changed:,} read again, {report.removed:,} removed, "
+               f"{report.unchanged:,} unchanged", err=True)
+
+
+def _opened_catalogue(content_dir: Path, walk: bool = True):
+    """The catalogue of `content_dir`, walked if its last walk is older than $PRESSROOM_WALK_SECONDS."""
+    from .catalogue.library import Catalogue
+
+    catalogue = Catalogue(content_dir)
+    if walk:
+        catalogue.refresh()
+    return catalogue
+
+
+def _print_listing(content_dir: Path, filters, limit: int | None, as_json: bool, snippets: bool = False) -> None:
+    import json
+
+    try:
+        catalogue = _opened_catalogue(content_dir)
+        found = catalogue.listing(filters, per_page=limit or max(catalogue.count(), 1), facets=False)
+    except PressroomError as error:
+        _fail(error)
+    if not found.hits and not filters.given:
         click.echo(f"No articles in {content_dir}: add a .txt or .md file there.", err=True)
-    for entry in entries:
-        if entry.article:
-            click.echo(f"{entry.slug}\t{entry.article.title}\t{entry.article.word_count} words")
+    elif not found.hits:
+        click.echo("No article matches.", err=True)
+    for hit in found.hits:
+        if as_json:
+            record = {name: value.isoformat() if hasattr(value, "isoformat") else value
+                      for name, value in vars(hit).items() if name != "snippet"}
+            if snippets:
+                record["snippet"] = "".join(text for text, _ in hit.snippet)
+            click.echo(json.dumps(record, ensure_ascii=False))
+        elif hit.error:
+            click.echo(f"{hit.slug}\tcannot be read: {hit.error}")
         else:
-            click.echo(f"{entry.slug}\tcannot be read: {entry.error}")
+            click.echo(f"{hit.slug}\t{hit.title}\t{hit.words} words")
+            if snippets and hit.snippet:
+                click.echo("\t" + "".join(f"[{text}]" if matched else text for text, matched in hit.snippet))
 
 
 @main.command("worker")
@@ -341,6 +419,10 @@ def serve_command(host: str, port: int, content_dir: Path, queue_url: str | None
             check_reachable(queue_url)
         except PressroomError as error:
             _fail(error)
+    try:  # the folder as it is now, before the first page; pages look again every few seconds
+        _opened_catalogue(content_dir, walk=False).walk()
+    except PressroomError as error:
+        _fail(error)
     app = create_app({"CONTENT_DIR": str(content_dir), "TRUSTED_HOSTS": hosts, "QUEUE_URL": queue_url,
                       "ALLOWED_FETCH_HOSTS": allowed_hosts_from_environment() + allowed_hosts})
     click.echo(f"Pressroom is serving {content_dir} on http://{host}:{port}/ (Ctrl+C stops it)")

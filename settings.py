@@ -50,6 +50,12 @@ VARIABLES = (
              "(`export --icc` sets it for one run)", "Ghostscript's SWOP profile, bundled"),
     Variable("PRESSROOM_PRINT_TRIM", "the custom trim size print-ready editions offer, WIDTHxHEIGHT in inches "
              "or with mm, within 4-8.5 × 6-11.69 in (`export --custom-trim` sets it for one run)", "none"),
+    Variable("PRESSROOM_DATABASE", "the catalogue's database, postgresql://user:password@host:port/name, "
+             "shared by several servers on one library", "a SQLite file per content folder"),
+    Variable("PRESSROOM_CATALOGUE_DIR", "where the SQLite catalogues are kept, one file per content folder",
+             "catalogues/ in the instance folder (the data folder of an installed Pressroom)"),
+    Variable("PRESSROOM_WALK_SECONDS", "how old the catalogue's last look at the content folder may be before "
+             "a page looks again for files changed outside Pressroom", "5"),
     Variable("PRESSROOM_SECRET_KEY", "the web UI's session key", "generated on first run and kept in the "
              "instance folder"),
     Variable("PRESSROOM_TRUSTED_HOSTS", "the Host names the web UI answers to, separated by commas "

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+# The catalogues of the tests' content folders: in a temporary folder of this run (the commands the
+# tests start inherit it), never beside a developer's own.
+if "PRESSROOM_CATALOGUE_DIR" not in os.environ:
+    os.environ["PRESSROOM_CATALOGUE_DIR"] = tempfile.mkdtemp(prefix="pressroom-catalogues-")
+    atexit.register(shutil.rmtree, os.environ["PRESSROOM_CATALOGUE_DIR"], True)
 from hypothesis import settings
 
 import pressroom
@@ -51,10 +59,11 @@ TIERS = {
                "test_languages", "test_pdf", "test_quotes"),
     "validators": ("test_books", "test_content_model", "test_editions_valid", "test_epub", "test_hostile",
                    "test_web_corpus"),
-    "server": ("test_app", "test_attacks", "test_concurrency", "test_import_bounds", "test_web_add", "test_web_add_page",
+    "server": ("test_app", "test_attacks", "test_catalogue", "test_concurrency", "test_import_bounds",
+               "test_web_add", "test_web_add_page", "test_web_catalogue",
                "test_web_books", "test_web_import"),
     "queue": ("test_queue", "test_queue_attacks"),
-    "browser": ("test_browser",),
+    "browser": ("test_browser", "test_browser_catalogue"),
     "packaging": ("test_packaging",),
 }
 TIER_OF_FILE = {stem: tier for tier, stems in TIERS.items() for stem in stems}
@@ -128,7 +137,7 @@ def content_dir(tmp_path):
 def app(content_dir):
     # Pages wait for their editions and checks: tests of work in progress ask for a patience of their own.
     return create_app({"CONTENT_DIR": str(content_dir), "TESTING": True, "SECRET_KEY": "test-secret",
-                       "WORK_PATIENCE_SECONDS": None})
+                       "WORK_PATIENCE_SECONDS": None, "WALK_SECONDS": 0})
 
 
 @pytest.fixture

@@ -94,6 +94,8 @@ def test_the_wheel_holds_the_modules_templates_fonts_and_sample(members):
     assert [member for member in members if member.startswith("pressroom/templates/fonts/")
             and member.endswith(".ttf")]
     assert f"pressroom/content/{SAMPLE.name}" in members
+    migrations = [path.relative_to(ROOT).as_posix() for path in (ROOT / "catalogue" / "migrations").rglob("*.py")]
+    assert len(migrations) >= 3 and {f"pressroom/{path}" for path in migrations} <= set(members)
 
 
 def test_the_wheel_leaves_out_the_checkouts_tools_tests_and_data(members):

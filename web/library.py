@@ -10,25 +10,30 @@ from ..articles.library.pasting import pasted_file
 from ..articles.webimport.fetching import Fetcher
 from .imports import import_slot
 from .security import csrf_valid
-from .state import library, shelf
+from ..catalogue.database import CatalogueError
+from ..catalogue.search import SORTS, SearchError
+from .listing import facet_parameters, link, requested_filters, requested_page, requested_sort
+from .state import catalogue, shelf
 
 blueprint = Blueprint("library", __name__)
-# How the library can be sorted: by title (A to Z) or by when each article was added (newest first).
-SORTS = {"title": "Title", "added": "Date added"}
 PASTE_KINDS = ("detect", "md", "txt")
 
 
 @blueprint.get("/")
 def index():
-    sort = request.args.get("sort", "title")
-    if sort not in SORTS:
-        abort(404, f"The library sorts by {' or '.join(SORTS)}, not “{sort}”.")
-    entries = library().entries()
-    if sort == "added":
-        entries.sort(key=lambda entry: entry.added, reverse=True)
-    else:
-        entries.sort(key=lambda entry: ((entry.article.title if entry.article else entry.name).casefold(), entry.name))
-    return render_template("web/library.html.jinja", entries=entries, sort=sort, sorts=SORTS)
+    filters, sort, page = requested_filters(), requested_sort(), requested_page()
+    try:
+        found = catalogue().listing(filters, sort, page)
+    except SearchError as error:
+        return render_template("web/library.html.jinja", listing=None, filters=filters, error=str(error),
+                               sorts=SORTS, facets=facet_parameters(), link=link), 400
+    return render_template("web/library.html.jinja", listing=found, filters=filters, error=None, sorts=SORTS,
+                           facets=facet_parameters(), link=link)
+
+
+@blueprint.app_errorhandler(CatalogueError)
+def catalogue_unavailable(error: CatalogueError):
+    return render_template("web/error.html.jinja", title="The catalogue cannot be used", message=str(error)), 503
 
 
 @blueprint.get("/add")
@@ -53,9 +58,9 @@ def add_article():
         if request.form.get("source") == "address":
             fetcher = Fetcher(current_app.config.get("ALLOWED_FETCH_HOSTS", ()), on_server=True)
             with import_slot():
-                article = library().add_address(request.form.get("url", ""), fetcher, replace=replace_existing)
+                article = catalogue().add_address(request.form.get("url", ""), fetcher, replace=replace_existing)
         else:
-            article = library().add(files, replace=replace_existing)
+            article = catalogue().add(files, replace=replace_existing)
     except PressroomError as error:
         form = request.form.get("source") if request.form.get("source") in ("paste", "address") else "upload"
         return render_template("web/add.html.jinja", error=str(error), form=form,
@@ -68,21 +73,21 @@ def add_article():
 @blueprint.get("/articles/<slug>/delete")
 def delete_form(slug: str):
     entry = _entry(slug)
-    return render_template("web/delete.html.jinja", entry=entry, books=shelf().using(entry.path))
+    return render_template("web/delete.html.jinja", entry=entry, books=shelf().using(catalogue().folder / entry.path))
 
 
 @blueprint.post("/articles/<slug>/delete")
 def delete_article(slug: str):
     _require_csrf()
     entry = _entry(slug)
-    library().delete(slug)
-    flash(f"“{entry.article.title if entry.article else entry.name}” was deleted ({entry.name}).")
+    catalogue().delete(slug)
+    flash(f"“{entry.title}” was deleted ({entry.path}).")
     return redirect(url_for("library.index"), code=303)
 
 
 def _entry(slug: str):
     """The library's entry for `slug` (a broken article too, so that it can be deleted), or a 404 page."""
-    entry = next((entry for entry in library().entries() if entry.slug == slug), None)
+    entry = catalogue().entry(slug)
     if entry is None:
         abort(404, f"There is no article called “{slug}” in the library.")
     return entry

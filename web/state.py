@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from flask import Response, abort, current_app, render_template, request
 
-from ..articles import Article, Book, ContentError, Library, read_book
+from ..articles import Article, Book, ContentError, read_book
 from ..articles.library.shelf import Shelf
+from ..catalogue.library import Catalogue
 from ..execution import ExportLimits, export_set
 from ..exporters import Edition, EditionPlan, ExportFailed, ExportOptions, Finding, chosen_options
 from .cache import EditionCache
 from .work import BackgroundWork, JobPending
 
 EXTENSION = "pressroom"
+CATALOGUE = "pressroom.catalogue"
+_opening = threading.Lock()
 QUEUE_RETRY_SECONDS = 60
 MAX_WATCHED_JOBS = 1000
 
@@ -63,8 +67,18 @@ def state() -> WebState:
     return current_app.extensions[EXTENSION]
 
 
-def library() -> Library:
-    return Library(current_app.config["CONTENT_DIR"])
+def catalogue() -> Catalogue:
+    """The app's catalogue of its content folder, opened (and walked) on first use, and walked again
+    when the last walk is older than WALK_SECONDS ($PRESSROOM_WALK_SECONDS when not configured)."""
+    app = current_app._get_current_object()
+    found = app.extensions.get(CATALOGUE)
+    if found is None:
+        with _opening:
+            found = app.extensions.get(CATALOGUE)
+            if found is None:
+                found = app.extensions[CATALOGUE] = Catalogue(app.config["CONTENT_DIR"], app.config.get("DATABASE"))
+    found.refresh(app.config.get("WALK_SECONDS"))
+    return found
 
 
 def shelf() -> Shelf:
@@ -88,7 +102,7 @@ def find_book(slug: str) -> Book:
 
 
 def find_article(slug: str) -> Article:
-    article = library().find(slug)
+    article = catalogue().find(slug)
     if article is None:
         abort(404, f"There is no article called “{slug}” in the library.")
     return article

@@ -40,13 +40,25 @@ class Library:
         self.folder = Path(folder)
 
     def paths(self) -> list[Path]:
+        return [path for path, _ in self.scan()]
+
+    def scan(self) -> list[tuple[Path, os.stat_result]]:
+        """Every article file with its size and times, sorted by slug: one directory read per folder."""
         if not self.folder.is_dir():
             return []
-        found = [path for path in self.folder.iterdir() if _is_article_file(path)]
-        for sub in self.folder.iterdir():
-            if sub.is_dir() and not sub.name.startswith("."):
-                found += [path for path in sub.iterdir() if _is_article_file(path) and path.stem == sub.name]
-        return sorted(found, key=lambda path: (slug_for(path), str(path)))
+        extensions = stored_extensions()
+        found = []
+        with os.scandir(self.folder) as top:
+            for item in top:
+                if item.name.startswith("."):
+                    continue
+                if item.is_dir():
+                    with os.scandir(item.path) as inner:
+                        found += [(Path(entry.path), entry.stat()) for entry in inner
+                                  if _is_article_entry(entry, extensions) and entry.name.rpartition(".")[0] == item.name]
+                elif _is_article_entry(item, extensions):
+                    found.append((Path(item.path), item.stat()))
+        return sorted(found, key=lambda pair: (slug_for(pair[0]), str(pair[0])))
 
     def entries(self) -> list[LibraryEntry]:
         entries = []
@@ -94,6 +106,6 @@ class Library:
         shutil.rmtree(trash, ignore_errors=True)
 
 
-def _is_article_file(path: Path) -> bool:
-    return (path.is_file() and not path.name.startswith(".")
-            and path.suffix.lower().lstrip(".") in stored_extensions())
+def _is_article_entry(entry: os.DirEntry, extensions: tuple[str, ...]) -> bool:
+    return (not entry.name.startswith(".") and entry.is_file()
+            and entry.name.rpartition(".")[2].lower() in extensions and "." in entry.name)

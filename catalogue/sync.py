@@ -1,0 +1,119 @@
+"""Keeping the index in step with the content folder: a stat walk that reads again only the files whose
+size, time or bytes changed, and forgets the ones that are gone."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, delete, insert, select
+
+from ..articles import Library
+from .books import store_books
+from .database import writing
+from .records import file_digest, read_record
+from .schema import articles, state
+from .store import changed, remove_articles, store_article, store_stat
+
+# What the readers put in the index: change it when they read files differently, and every catalogue
+# made before reads its files again at its next walk.
+READER_VERSION = "2026-12-08"
+BATCH = 200  # records written per transaction: other writers wait at most that long
+
+
+@dataclass(frozen=True)
+class WalkReport:
+    """What a walk found: files indexed for the first time, read again, forgotten, and left as they were."""
+
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+
+
+Progress = Callable[[int, int], None]  # (files done, files to read)
+
+
+def walk(engine: Engine, folder: Path, rebuild: bool = False, progress: Progress | None = None) -> WalkReport:
+    """Bring the index of `folder` up to date; `rebuild` reads every file again (when each was added is
+    kept). `progress` hears how many of the files to read are done."""
+    started = datetime.datetime.now(datetime.timezone.utc)
+    with engine.connect() as connection:
+        known = {row.path: row for row in connection.execute(
+            select(articles.c.path, articles.c.size, articles.c.mtime_ns, articles.c.digest))}
+        stamp = connection.execute(select(state.c.value).where(state.c.name == "reader_version")).scalar()
+    rebuild = rebuild or stamp != READER_VERSION
+    folder = folder.resolve()
+    to_read, touched, unchanged = [], [], 0
+    for path, stat in Library(folder).scan():
+        name = path.relative_to(folder).as_posix()
+        row = known.pop(name, None)
+        if row is not None and not rebuild and (row.size, row.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            unchanged += 1
+        elif row is not None and not rebuild and row.size == stat.st_size and _same_bytes(path, row.digest):
+            touched.append((name, stat.st_size, stat.st_mtime_ns))
+            unchanged += 1
+        else:
+            to_read.append((path, row is None))
+    added = sum(1 for _, new in to_read if new)
+    if progress:
+        progress(0, len(to_read))
+    for start in range(0, max(len(to_read), 1), BATCH):
+        batch = [record for record in (read_record(folder, path) for path, _ in to_read[start:start + BATCH])
+                 if record is not None]
+        with writing(engine) as connection:
+            for record in batch:
+                store_article(connection, record, started)
+            if start == 0:
+                for name, size, mtime_ns in touched:
+                    store_stat(connection, name, size, mtime_ns)
+                remove_articles(connection, list(known))
+        if progress:
+            progress(min(start + BATCH, len(to_read)), len(to_read))
+    with writing(engine) as connection:
+        if store_books(connection, folder, rebuild or bool(to_read) or bool(known)) or to_read or known or touched:
+            changed(connection)
+        _stamp(connection, "reader_version", READER_VERSION)
+        _stamp(connection, "last_walk", started.isoformat())
+    return WalkReport(added, len(to_read) - added, len(known), unchanged)
+
+
+def last_walk(engine: Engine) -> datetime.datetime | None:
+    """When the folder was last walked, by this process or another."""
+    with engine.connect() as connection:
+        value = connection.execute(select(state.c.value).where(state.c.name == "last_walk")).scalar()
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+def index_file(engine: Engine, folder: Path, path: Path) -> None:
+    """Index the article at `path` at once (Pressroom has just stored it)."""
+    record = read_record(folder.resolve(), path.resolve())
+    if record is not None:
+        with writing(engine) as connection:
+            store_article(connection, record, datetime.datetime.now(datetime.timezone.utc))
+            store_books(connection, folder.resolve(), read_all=True)
+            changed(connection)
+
+
+def forget_missing(engine: Engine, folder: Path, slug: str) -> None:
+    """Forget the articles called `slug` whose files are gone (Pressroom has just deleted or replaced them)."""
+    folder = folder.resolve()
+    with writing(engine) as connection:
+        paths = connection.execute(select(articles.c.path).where(articles.c.slug == slug)).scalars()
+        remove_articles(connection, [path for path in paths if not (folder / path).is_file()])
+        store_books(connection, folder, read_all=True)
+        changed(connection)
+
+
+def _same_bytes(path: Path, digest: str) -> bool:
+    try:
+        return file_digest(path.read_bytes()) == digest
+    except OSError:
+        return False
+
+
+def _stamp(connection, name: str, value: str) -> None:
+    connection.execute(delete(state).where(state.c.name == name))
+    connection.execute(insert(state).values(name=name, value=value))
