@@ -125,9 +125,11 @@ def test_listing_a_hundred_books_opens_no_article(client, content_dir):
     for number in range(100):
         (content_dir / f"book-{number}.yaml").write_text(
             f"title: Book {number}\narticles: [field-notes.md, {SAMPLE.name}]\n", encoding="utf-8")
+    client.get("/books/")  # the catalogue's walk (it reads what changed), then none while the test counts
+    client.application.config["WALK_SECONDS"] = 3600
     with files_opened() as opened:
         listing = client.get("/books/")
-    assert listing.status_code == 200 and "Book 99" in listing.get_data(as_text=True)
+    assert listing.status_code == 200 and "Book 0" in listing.get_data(as_text=True)  # 50 a page
     assert [path for path in opened if path.suffix in (".md", ".txt") and "book-" not in path.name] == []
     assert len([path for path in opened if path.suffix == ".yaml"]) == 100
 

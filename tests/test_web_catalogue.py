@@ -81,7 +81,7 @@ def test_an_article_copied_in_by_hand_and_one_deleted_through_pressroom(client, 
 
 
 def test_the_book_form_finds_articles_by_search_and_keeps_the_chosen(client, archive):
-    page = client.get("/books/").get_data(as_text=True)
+    page = client.get("/books/new").get_data(as_text=True)
     assert page.count('name="article"') == 50 and "The first 50 of 122 articles" in page
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     found = client.post("/books/", data={"csrf_token": token, "title": "Tides", "article": ["note-007"],
@@ -92,5 +92,5 @@ def test_the_book_form_finds_articles_by_search_and_keeps_the_chosen(client, arc
                                         "position-note-007": "2", "position-note-009": "1"})
     assert made.status_code == 303
     assert (archive / "tides.yaml").read_text(encoding="utf-8").endswith("- note-009.md\n- note-007.md\n")
-    assert "2 chapters" in client.get("/books/?q=tid").get_data(as_text=True)
+    assert "2 articles" in client.get("/books/?q=tid").get_data(as_text=True)
     assert SAMPLE.stem not in client.get("/books/?q=nothing-like-it").get_data(as_text=True).split("Make a book")[0]
