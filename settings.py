@@ -50,6 +50,13 @@ VARIABLES = (
              "(`export --icc` sets it for one run)", "Ghostscript's SWOP profile, bundled"),
     Variable("PRESSROOM_PRINT_TRIM", "the custom trim size print-ready editions offer, WIDTHxHEIGHT in inches "
              "or with mm, within 4-8.5 × 6-11.69 in (`export --custom-trim` sets it for one run)", "none"),
+    Variable("PRESSROOM_SMTP_URL", "the mail server editions are sent to devices through: "
+             "smtp://user:password@host:port (STARTTLS required), smtps://user:password@host:port (implicit TLS), "
+             "or smtp://host:port for a local relay without credentials", "none: sending is off"),
+    Variable("PRESSROOM_MAIL_FROM", "the sender address of editions sent to devices (an e-reader service takes "
+             "mail only from the addresses its user approved)", "none: required for sending"),
+    Variable("PRESSROOM_MAIL_MAX_MB", "the largest edition sent to a device, in MB (its file, before the "
+             "message's encoding)", "50"),
     Variable("PRESSROOM_SECRET_KEY", "the web UI's session key", "generated on first run and kept in the "
              "instance folder"),
     Variable("PRESSROOM_TRUSTED_HOSTS", "the Host names the web UI answers to, separated by commas "
