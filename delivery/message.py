@@ -4,6 +4,7 @@ download of it has, refused before anything is sent when it is over the size lim
 from __future__ import annotations
 
 import datetime
+import re
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -30,7 +31,7 @@ def edition_message(title: str, plan: EditionPlan, file: EditionFile, sender: st
     message = EmailMessage()
     message["From"] = sender
     message["To"] = recipient
-    message["Subject"] = " ".join(title.split()) or name
+    message["Subject"] = re.sub(r"[\x00-\x1f\x7f-\x9f]+", " ", title).strip() or name  # one line, as headers are
     message["Date"] = format_datetime(datetime.datetime.now(datetime.timezone.utc))
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
     message.set_content(f"{name}, the {plan.exporter.label} edition of “{title}”, is attached.\n")

@@ -50,13 +50,14 @@ class _Handler:
 
 
 class _RecordingSMTP(SMTP):
-    """aiosmtpd's server, keeping what arrives on the connection before TLS (after STARTTLS the bytes
-    go to the TLS layer instead)."""
+    """aiosmtpd's server, keeping what arrives on the connection in clear: before STARTTLS (after it, this
+    method is given what TLS decrypted); nothing with implicit TLS."""
 
     recorded: bytearray
 
     def data_received(self, data: bytes) -> None:
-        self.recorded.extend(data)
+        if self._tls_protocol is None and self.transport.get_extra_info("sslcontext") is None:
+            self.recorded.extend(data)
         super().data_received(data)
 
 
