@@ -53,7 +53,7 @@ TIERS = {
                    "test_web_corpus"),
     "server": ("test_app", "test_attacks", "test_concurrency", "test_import_bounds", "test_send", "test_web_add",
                "test_web_add_page", "test_web_books", "test_web_import"),
-    "queue": ("test_queue", "test_queue_attacks"),
+    "queue": ("test_queue", "test_queue_attacks", "test_send_queue"),
     "browser": ("test_browser",),
     "packaging": ("test_packaging",),
 }

@@ -1,0 +1,42 @@
+"""`pressroom send --queue`: the edition made and sent by a worker (redis-server and `pressroom worker` on
+loopback, aiosmtpd as the worker's mail server); a refusal comes back in the server's words."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+from conftest import PRESSROOM, SAMPLE
+from mail_services import REFUSAL, REFUSED, running_mail_server
+from queue_services import running_redis, running_workers
+from validators import epubcheck_messages
+
+SENDER = "press@example.org"
+READER = "reader@example.org"
+
+
+def send_on_queue(url: str, address: str) -> subprocess.CompletedProcess:
+    # The sending side has no mail settings: the worker's are the ones used.
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("PRESSROOM_SMTP", "PRESSROOM_MAIL"))}
+    return subprocess.run([PRESSROOM, "send", str(SAMPLE), "--to", address, "--queue", url], capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+def test_a_worker_makes_and_sends_the_edition_and_a_refusal_comes_back_in_words(tmp_path):
+    with running_mail_server(tmp_path) as mail, running_redis(tmp_path) as redis_server, \
+            running_workers(redis_server.url, 1, tmp_path, PRESSROOM_SMTP_URL=mail.url, PRESSROOM_MAIL_FROM=SENDER):
+        sent = send_on_queue(redis_server.url, READER)
+        refused = send_on_queue(redis_server.url, REFUSED)
+    assert sent.returncode == 0, sent.stderr
+    assert sent.stdout == f"sent the epub edition of {SAMPLE} to {READER}\n"
+    [(sender, recipients, message)] = mail.messages
+    assert (sender, recipients) == (SENDER, [READER])
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content_type() == "application/epub+zip"
+    epub = tmp_path / "sent.epub"
+    epub.write_bytes(attachment.get_content())
+    assert epubcheck_messages(epub) == []
+    assert refused.returncode == 1
+    assert refused.stderr == f"error: the mail server refused {REFUSED}: {REFUSAL}\n"
+    log = (tmp_path / "worker-0.log").read_text()
+    assert f"{SAMPLE.name} (epub): done" in log and "the mail server refused" in log
