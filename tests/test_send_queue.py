@@ -40,3 +40,38 @@ def test_a_worker_makes_and_sends_the_edition_and_a_refusal_comes_back_in_words(
     assert refused.stderr == f"error: the mail server refused {REFUSED}: {REFUSAL}\n"
     log = (tmp_path / "worker-0.log").read_text()
     assert f"{SAMPLE.name} (epub): done" in log and "the mail server refused" in log
+
+
+def test_the_web_ui_hands_a_send_to_the_queue_and_follows_it(content_dir, tmp_path, monkeypatch):
+    import re
+    import time
+
+    from pressroom.app import create_app
+
+    monkeypatch.delenv("PRESSROOM_SMTP_URL", raising=False)  # the server has none; its workers do
+    with running_mail_server(tmp_path) as mail, running_redis(tmp_path) as redis_server, \
+            running_workers(redis_server.url, 1, tmp_path, PRESSROOM_SMTP_URL=mail.url, PRESSROOM_MAIL_FROM=SENDER):
+        app = create_app({"CONTENT_DIR": str(content_dir), "TESTING": True, "SECRET_KEY": "test-secret",
+                          "QUEUE_URL": redis_server.url})
+        client = app.test_client()
+
+        def sent_to(address: str):
+            page = client.get(f"/articles/{SAMPLE.stem}/").get_data(as_text=True)
+            token = re.search(r'<form class="send".*?name="csrf_token" value="([^"]+)"', page, re.S).group(1)
+            response = client.post(f"/articles/{SAMPLE.stem}/send", data={"csrf_token": token, "to": address})
+            assert response.status_code == 303 and response.headers["Location"].startswith("/sent/")
+            status = response.headers["Location"]
+            deadline = time.monotonic() + 120
+            while (response := client.get(status)).status_code == 202 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            return status, response
+
+        _, done = sent_to(READER)
+        status, refused = sent_to(REFUSED)
+        elsewhere = app.test_client().get(status)
+    assert done.status_code == 303 and done.headers["Location"] == f"/articles/{SAMPLE.stem}/"
+    [(_, recipients, message)] = mail.messages
+    assert recipients == [READER] and len(list(message.iter_attachments())) == 1
+    assert refused.status_code == 422, refused.get_data(as_text=True)
+    assert f"The mail server refused {REFUSED}: {REFUSAL}" in refused.get_data(as_text=True)
+    assert elsewhere.status_code == 404  # another browser's send is not shown
