@@ -4,9 +4,12 @@ loopback, aiosmtpd as the worker's mail server); a refusal comes back in the ser
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+import time
 
 from conftest import PRESSROOM, SAMPLE
+from pressroom.app import create_app
 from mail_services import REFUSAL, REFUSED, running_mail_server
 from queue_services import running_redis, running_workers
 from validators import epubcheck_messages
@@ -43,11 +46,6 @@ def test_a_worker_makes_and_sends_the_edition_and_a_refusal_comes_back_in_words(
 
 
 def test_the_web_ui_hands_a_send_to_the_queue_and_follows_it(content_dir, tmp_path, monkeypatch):
-    import re
-    import time
-
-    from pressroom.app import create_app
-
     monkeypatch.delenv("PRESSROOM_SMTP_URL", raising=False)  # the server has none; its workers do
     with running_mail_server(tmp_path) as mail, running_redis(tmp_path) as redis_server, \
             running_workers(redis_server.url, 1, tmp_path, PRESSROOM_SMTP_URL=mail.url, PRESSROOM_MAIL_FROM=SENDER):
