@@ -1,5 +1,5 @@
-"""The command line: `pressroom export | book | formats | list | search | index | serve`, thin doors onto the
-exporters and the catalogue."""
+"""The command line: `pressroom export | book | send | formats | list | search | index | worker | serve`, thin
+doors onto the exporters, the catalogue and delivery."""
 
 from __future__ import annotations
 
@@ -267,6 +267,84 @@ def _run_jobs(jobs: list[SourceExport]):
     with click.progressbar(length=len(jobs), label=f"Exporting {len(jobs)} articles", file=sys.stderr) as bar:
         yield from run_on_pool(export_source, jobs, prepare_batch_process, (jobs[0].formats, jobs[0].options),
                                progress=lambda done: bar.update(done - bar.pos))
+
+
+@main.command("send", cls=ExportCommand, context_settings={"ignore_unknown_options": False})
+@click.argument("source", metavar="SOURCE|SLUG")
+@click.option("--to", "recipient", required=True, metavar="ADDRESS",
+              help="The address to send the edition to: a Kindle's name@kindle.com, a PocketBook's, anyone's.")
+@click.option("-f", "--format", "format_name", default="epub", show_default=True, metavar="FORMAT",
+              help="The edition to send.")
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=default_content_dir, show_default="content/ in the checkout, else in the user data folder",
+              help="The content folder whose articles and books a SLUG names.")
+@click.option("--queue", "queue_url", default=lambda: settings.text("PRESSROOM_QUEUE") or None, metavar="URL",
+              help="Make and send the edition on the workers of this Redis queue, with their mail settings.  "
+                   "[env: PRESSROOM_QUEUE]")
+@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="HOST",
+              help="Fetch from HOST even though it is on a loopback, private or other non-public address "
+                   "(repeatable).")
+def send_command(source: str, recipient: str, format_name: str, content_dir: Path, queue_url: str | None,
+                 allowed_hosts: tuple[str, ...], **edition_options) -> None:
+    """Send the edition of SOURCE, or of the library's article or book SLUG, to ADDRESS as an e-mail attachment.
+
+    A SOURCE is an article file or a web address, as `export` takes. The mail server is
+    PRESSROOM_SMTP_URL and the sender PRESSROOM_MAIL_FROM (a queue's workers use their own).
+    """
+    from .delivery import checked_address, mail_server, send_edition, sender_address
+    from .execution import export_set
+    from .exporters import plan_editions
+
+    if _print_settings(edition_options) and queue_url:
+        raise click.UsageError("--icc and --custom-trim apply to editions made here; a queue's workers read "
+                               "PRESSROOM_PRINT_ICC and PRESSROOM_PRINT_TRIM from their own settings")
+    try:
+        address = checked_address(recipient)
+        if not queue_url:  # the settings checked before anything is made
+            mail_server()
+            sender_address()
+    except PressroomError as error:
+        _fail(error)
+    chosen, options = _planned((format_name,), edition_options)
+    try:
+        publication = _publication(source, content_dir, allowed_hosts)
+        for warning in publication.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if queue_url:
+            from .articles import Book
+            from .jobs.sending import send_on_queue
+
+            if isinstance(publication, Book):
+                raise click.UsageError("a book is made and sent here; leave out --queue")
+            _warn_of_password_shown(queue_url)
+            send_on_queue(queue_url, publication, format_name, options, address, lambda line: click.echo(line, err=True))
+            click.echo(f"sent the {format_name} edition of {source} to {address}")
+            return
+        made = export_set(publication, chosen, options)[format_name]
+        for warning in made.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        (plan,) = plan_editions(chosen, options)
+        click.echo(f"sent {send_edition(publication.title, plan, made, address)} to {address}")
+    except PressroomError as error:
+        _fail(error)
+
+
+def _publication(source: str, content_dir: Path, allowed_hosts: tuple[str, ...]):
+    """The article a file or web address holds, else the library's article or book of that slug."""
+    from .articles import Library, read_book
+    from .articles.library.shelf import Shelf
+    from .articles.readers.sources import is_web_address, read_source
+
+    if is_web_address(source) or Path(source).exists():
+        return read_source(source, allowed_hosts)
+    article = Library(content_dir).find(source)
+    if article is not None:
+        return article
+    books = Shelf(content_dir)
+    if books.exists(source):
+        return read_book(books.manifest(source), within=content_dir)
+    raise PressroomError(f"{source}: there is no such file, and no article or book of that slug in {content_dir} "
+                         f"(`pressroom list --content {content_dir}` lists the articles)")
 
 
 @main.command("formats")

@@ -56,6 +56,13 @@ VARIABLES = (
              "catalogues/ in the instance folder (the data folder of an installed Pressroom)"),
     Variable("PRESSROOM_WALK_SECONDS", "how old the catalogue's last look at the content folder may be before "
              "a page looks again for files changed outside Pressroom", "5"),
+    Variable("PRESSROOM_SMTP_URL", "the mail server editions are sent to devices through: "
+             "smtp://user:password@host:port (STARTTLS required), smtps://user:password@host:port (implicit TLS), "
+             "or smtp://host:port for a local relay without credentials", "none: sending is off"),
+    Variable("PRESSROOM_MAIL_FROM", "the sender address of editions sent to devices (an e-reader service takes "
+             "mail only from the addresses its user approved)", "none: required for sending"),
+    Variable("PRESSROOM_MAIL_MAX_MB", "the largest edition sent to a device, in MB (its file, before the "
+             "message's encoding)", "50"),
     Variable("PRESSROOM_SECRET_KEY", "the web UI's session key", "generated on first run and kept in the "
              "instance folder"),
     Variable("PRESSROOM_TRUSTED_HOSTS", "the Host names the web UI answers to, separated by commas "

@@ -1,5 +1,6 @@
-"""A job as JSON: the article's bytes (source and images), its resolved facts and the options; and back,
-taken on the worker as input from whoever can write to the queue."""
+"""A job as JSON: the article's bytes (source and images), its resolved facts and the options (and, for a
+job that sends the edition, the address); and back, taken on the worker as input from whoever can write
+to the queue."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ..articles.library.archives import MAX_UNPACKED_BYTES, MAX_UPLOAD_FILES
 from ..articles.library.uploads import MAX_NAME_CHARS
 from ..articles.markdown_writer import markdown_files
 from ..articles.readers.sources import is_web_page
+from ..delivery import AddressRefused, checked_address
 from ..exporters import Edition, ExportFailed, ExportOptions
 
 # The files of one job's editions travel back through the result backend: more than this is refused.
@@ -121,6 +123,26 @@ def read_job(payload: Any) -> Job:
         raise PayloadRefused(f"{shown}'s options are not names with text, number or on/off values")
     return Job(name, _decoded(source, shown), {href: _decoded(data, shown) for href, data in assets.items()},
                date, tuple(formats), ExportOptions(options))
+
+
+def send_payload(article: Article, format_name: str, options: Mapping[str, Any], recipient: str) -> dict[str, Any]:
+    """A job that makes the `format_name` edition of `article` and sends it to `recipient`: an export
+    job's fields and the address."""
+    return {**job_payload(article, [format_name], options), "to": recipient}
+
+
+def read_send_job(payload: Any) -> tuple[Job, str]:
+    """The job a send payload describes and its recipient, checked as `read_job` checks an export job (and
+    one format, and one address); else PayloadRefused."""
+    if not isinstance(payload, dict) or "to" not in payload:
+        raise PayloadRefused("a job: not sent: its payload is not a set of named fields with an address")
+    job = read_job({name: value for name, value in payload.items() if name != "to"})
+    if len(job.formats) != 1:
+        raise PayloadRefused(f"{job.name}: not sent: the job names {len(job.formats)} formats, not one")
+    try:
+        return job, checked_address(payload["to"] if isinstance(payload["to"], str) else "")
+    except AddressRefused as error:
+        raise PayloadRefused(f"{job.name}: not sent: {error}") from None
 
 
 def read_payload_article(payload: Any, folder: Path) -> Article:

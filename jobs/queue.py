@@ -1,4 +1,4 @@
-"""The Celery application on Redis that carries export jobs: JSON only, a job redelivered when its
+"""The Celery application on Redis that carries export jobs and send jobs: JSON only, a job redelivered when its
 worker dies (late acknowledgement), each job tried a bounded number of times."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -14,13 +15,15 @@ from celery import Celery
 from celery.exceptions import Retry
 
 from .. import settings
-from ..articles import PressroomError
+from ..articles import Article, PressroomError
+from ..delivery import send_edition
 from ..execution import ExportLimits, export_set
-from ..exporters import ExportFailed
-from .payload import editions_result, read_job, scratch_folder
+from ..exporters import Edition, ExportFailed, plan_editions
+from .payload import Job, editions_result, read_job, read_send_job, scratch_folder
 from .results import reason_text
 
 TASK_NAME = "pressroom.export"
+SEND_TASK_NAME = "pressroom.send"
 MAX_ATTEMPTS = 3
 ATTEMPTS_KEY = "pressroom:attempts:{}"
 LOGGER = logging.getLogger("pressroom.worker")  # one line per job: article, formats, time, outcome
@@ -42,7 +45,7 @@ def redacted(url: str) -> str:
 
 
 def queue_app(url: str) -> Celery:
-    """The Celery app for the queue at `url` (redis://[:password@]host:port/db), export task included."""
+    """The Celery app for the queue at `url` (redis://[:password@]host:port/db), export and send tasks included."""
     limits = ExportLimits()
     app = Celery("pressroom", broker=url, backend=url, set_as_current=False)
     app.conf.update(
@@ -56,6 +59,7 @@ def queue_app(url: str) -> Celery:
         result_backend_transport_options={"retry_policy": {"max_retries": 2}},
     )
     app.task(name=TASK_NAME, bind=True)(run_job)
+    app.task(name=SEND_TASK_NAME, bind=True)(run_send_job)
     return app
 
 
@@ -73,10 +77,21 @@ def check_reachable(url: str) -> None:
 def run_job(task, payload: Any) -> dict[str, Any]:
     """The export task: make the editions of the job's article; {"editions": ...} or {"error": message},
     and one line in the worker's log."""
+    return _logged(payload, lambda: _attempt(task, payload, lambda fields: (read_job(fields), None), _exported, "exported"))
+
+
+def run_send_job(task, payload: Any) -> dict[str, Any]:
+    """The send task: make the job's edition and send it to the job's address with this worker's mail
+    settings; {"sent": address} or {"error": message}, and one line in the worker's log."""
+    return _logged(payload, lambda: _attempt(task, payload, read_send_job, _sent, "sent"))
+
+
+def _logged(payload: Any, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """What `work()` returns, with the job's line in the worker's log."""
     started = time.monotonic()
     what = _described(payload)
     try:
-        result = _export_job(task, payload)
+        result = work()
     except Retry:
         LOGGER.info("%s: stopped after %.1f s; tried again", what, time.monotonic() - started)
         raise
@@ -85,29 +100,44 @@ def run_job(task, payload: Any) -> dict[str, Any]:
     return result
 
 
-def _export_job(task, payload: Any) -> dict[str, Any]:
+def _attempt(task, payload: Any, read: Callable[[Any], tuple[Job, Any]], finish: Callable[..., dict[str, Any]],
+             done: str) -> dict[str, Any]:
+    """One attempt at a job: its payload checked by `read` (the job and what else it carries), its
+    editions made, then `finish(job, what else, article, editions)`; an edition that stopped for a reason
+    that may pass is tried again, up to MAX_ATTEMPTS in all. `done` is what the job does, in words."""
     client = task.backend.client
     key = ATTEMPTS_KEY.format(task.request.id)
     attempts = client.incr(key)
     client.expire(key, 24 * 3600)
     try:
-        job = read_job(payload)
+        job, extra = read(payload)
     except PressroomError as error:
         return {"error": str(error)}
     if attempts > MAX_ATTEMPTS:
-        return {"error": f"{job.name}: not exported: its export stopped {MAX_ATTEMPTS} times (the worker died or "
+        return {"error": f"{job.name}: not {done}: its export stopped {MAX_ATTEMPTS} times (the worker died or "
                          "ran out of time each time)"}
     with scratch_folder() as folder:
         try:
             article = job.article(Path(folder))
             editions = export_set(article, job.formats, job.options, ExportLimits())
-            return editions_result(article, editions)
+            return finish(job, extra, article, editions)
         except ExportFailed as error:
             if error.transient and attempts < MAX_ATTEMPTS:
                 raise task.retry(countdown=0, max_retries=None) from None
             return {"error": str(error).replace(folder + os.sep, "")}
         except PressroomError as error:
             return {"error": str(error).replace(folder + os.sep, "")}
+
+
+def _exported(job: Job, _: None, article: Article, editions: dict[str, Edition]) -> dict[str, Any]:
+    return editions_result(article, editions)
+
+
+def _sent(job: Job, recipient: str, article: Article, editions: dict[str, Edition]) -> dict[str, Any]:
+    (format_name,) = job.formats
+    (plan,) = plan_editions([format_name], job.options)
+    send_edition(article.title, plan, editions[format_name], recipient)
+    return {"sent": recipient}
 
 
 def _described(payload: Any) -> str:

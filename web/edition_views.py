@@ -12,8 +12,9 @@ from flask import Blueprint, Response, abort, render_template, request, send_fro
 
 from ..articles import Publication
 from ..exporters import OptionError, declared_options, load_exporters, plan_editions
+from ..exporters.filenames import edition_filename, option_words, options_read
 from ..exporters.html import render_reading_view
-from .downloads import content_disposition, edition_filename, option_words, options_read
+from .downloads import content_disposition
 from .state import check_report, edition, find_article, find_book, requested_options
 
 READING_VIEW = "reading"

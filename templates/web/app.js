@@ -22,10 +22,11 @@ if (optionsForm) {
         chosen.set(control.name, control.type === "checkbox" ? (control.checked ? "on" : "off") : control.value);
       }
     }
-    for (const link of document.querySelectorAll("a[data-keeps-options]")) {
-      const url = new URL(link.href);
+    for (const keeper of document.querySelectorAll("[data-keeps-options]")) {
+      const attribute = keeper.tagName === "FORM" ? "action" : "href";  // the send form keeps them too
+      const url = new URL(keeper[attribute]);
       chosen.forEach((value, name) => url.searchParams.set(name, value));
-      link.href = url.href;
+      keeper[attribute] = url.href;
     }
     const page = new URL(window.location.href);
     chosen.forEach((value, name) => page.searchParams.set(name, value));
