@@ -275,15 +275,9 @@ def _run_jobs(jobs: list[SourceExport]):
               help="The address to send the edition to: a Kindle's name@kindle.com, a PocketBook's, anyone's.")
 @click.option("-f", "--format", "format_name", default="epub", show_default=True, metavar="FORMAT",
               help="The edition to send.")
-@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=default_content_dir, show_default="content/ in the checkout, else in the user data folder",
-              help="The content folder whose articles and books a SLUG names.")
-@click.option("--queue", "queue_url", default=lambda: settings.text("PRESSROOM_QUEUE") or None, metavar="URL",
-              help="Make and send the edition on the workers of this Redis queue, with their mail settings.  "
-                   "[env: PRESSROOM_QUEUE]")
-@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="HOST",
-              help="Fetch from HOST even though it is on a loopback, private or other non-public address "
-                   "(repeatable).")
+@content_option
+@queue_option("Make and send the edition on the workers of this Redis queue, with their mail settings")
+@allow_host_option("Fetch")
 def send_command(source: str, recipient: str, format_name: str, content_dir: Path, queue_url: str | None,
                  allowed_hosts: tuple[str, ...], **edition_options) -> None:
     """Send the edition of SOURCE, or of the library's article or book SLUG, to ADDRESS as an e-mail attachment.
@@ -374,8 +368,7 @@ def list_command(content_dir: Path, search: str, author: str, language: str, lim
 
 @main.command("search")
 @click.argument("query")
-@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=default_content_dir, show_default="content/ in the checkout, else in the user data folder")
+@content_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1), metavar="N",
               help="At most N articles.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
@@ -387,8 +380,7 @@ def search_command(query: str, content_dir: Path, limit: int, as_json: bool) -> 
 
 
 @main.command("index")
-@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=default_content_dir, show_default="content/ in the checkout, else in the user data folder")
+@content_option
 @click.option("--rebuild", is_flag=True, help="Read every file again, not only the ones that changed.")
 def index_command(content_dir: Path, rebuild: bool) -> None:
     """Bring the catalogue of a content folder up to date with its files."""

@@ -11,11 +11,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..articles import Article, ContentError
+from ..articles.content.characters import NOT_HELD
 from ..articles.readers.sources import read_article_bytes, slug_for
 
 _TAG = re.compile(r"<[^>]*>")
-# Characters no index should hold: C0 controls other than tab and line breaks.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Scripts written without spaces between words: their text is searched as substrings (trigrams).
 UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
                        "\uf900-\ufaff\uac00-\ud7af]")
@@ -101,7 +100,7 @@ def _text(markup: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return _CONTROLS.sub(" ", text)
+    return NOT_HELD.sub(" ", text)
 
 
 def _site(url: str | None) -> str | None:

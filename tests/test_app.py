@@ -63,6 +63,7 @@ def test_preview_of_markdown_serves_its_images(client):
     ("epub", "application/epub+zip", b"PK\x03\x04"),
     ("html", "text/html", b"<!DOCTYPE html>"),
 ])
+@pytest.mark.render  # slow: kept out of --quick
 def test_each_download_is_a_file_of_its_type(client, format_name, media_type, magic):
     response = client.get(f"/articles/{SLUG}/download/{format_name}")
     assert response.status_code == 200
@@ -244,6 +245,7 @@ def test_the_favicon_is_an_svg(client):
         assert response.status_code == 200 and response.mimetype == "image/svg+xml" and b"<svg" in response.data
 
 
+@pytest.mark.validators  # slow: kept out of --quick
 def test_a_slow_check_shows_its_progress_and_the_next_check_comes_from_the_cache(content_dir, monkeypatch):
     from pressroom.app import create_app
     from pressroom.exporters.epub import EpubExporter

@@ -249,6 +249,7 @@ def library_with_a_slow_article(library):
     return library
 
 
+@pytest.mark.render  # slow: kept out of --quick
 def test_pages_and_cached_editions_are_answered_while_the_export_limit_is_full(library_with_a_slow_article):
     with running_server(library_with_a_slow_article, PRESSROOM_EXPORT_SECONDS="40") as base:
         visitor = Visitor(base)

@@ -73,6 +73,7 @@ def add_by_paste(base: str, number: int) -> tuple[int, str, float]:
         return error.code, error.headers.get("Location", ""), time.monotonic() - started
 
 
+@pytest.mark.render  # slow: kept out of --quick
 def test_parallel_downloads_are_right_and_the_app_keeps_answering(content_with_a_pathological_article):
     with running_server(content_with_a_pathological_article, PRESSROOM_EXPORT_SECONDS="4") as base:
         downloads = [f"{base}/articles/{SLUG}/download/{name}?page_size={size}"

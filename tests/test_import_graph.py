@@ -229,5 +229,5 @@ def test_one_module_defines_the_characters_an_edition_holds():
 
 def test_the_command_line_declares_each_shared_option_once():
     source = (ROOT / "cli.py").read_text(encoding="utf-8")
-    for flag in ('"--strict"', '"--allow-host"', '"--queue"', '"--content"', '"--skip-bad"', '"--format"', '"--output"'):
+    for flag in ('"--strict"', '"--allow-host"', '"--queue"', '"--content"', '"--skip-bad"', '"--output"'):
         assert source.count(flag) == 1, flag

@@ -39,6 +39,7 @@ def secret_forms(password: str) -> list[bytes]:
     return [plain, QUOTED.encode(), base64.b64encode(plain), base64.b64encode(b"\0" + USER.encode() + b"\0" + plain)]
 
 
+@pytest.mark.validators  # slow: kept out of --quick
 def test_send_delivers_one_message_with_one_epub_attachment_that_passes_epubcheck(tmp_path):
     with running_mail_server(tmp_path) as mail:
         result = send(str(SAMPLE), "--to", READER, url=mail.url)
@@ -57,6 +58,7 @@ def test_send_delivers_one_message_with_one_epub_attachment_that_passes_epubchec
     assert epubcheck_messages(epub) == []
 
 
+@pytest.mark.render  # slow: kept out of --quick
 def test_a_library_slug_with_options_sends_that_format_named_with_them(tmp_path):
     library = tmp_path / "library"
     library.mkdir()

@@ -143,6 +143,7 @@ def test_an_unknown_view_or_ebook_file_is_404(client):
     assert client.get("/articles/field-notes/view/html/1").status_code == 404
 
 
+@pytest.mark.validators  # slow: kept out of --quick
 def test_the_checks_report_in_plain_words(client):
     pdf = client.get("/articles/field-notes/check/pdf").get_data(as_text=True)
     assert "Tagged for screen readers." in pdf and "fonts are embedded and subset" in pdf

@@ -240,6 +240,7 @@ def test_a_queued_page_travels_as_its_markdown_with_its_images(tmp_path):
     assert export(received, "md") == export(article, "md")
 
 
+@pytest.mark.validators  # slow: kept out of --quick
 def test_the_epub_of_an_imported_page_passes_epubcheck_and_ace(tmp_path):
     article = read_article(saved_complete(tmp_path / "saved"))
     path = tmp_path / "harbour.epub"
