@@ -20,6 +20,7 @@ from ..rendering import TEMPLATES_DIR, read_template_file, render
 from ..typefaces import faces_for, missing_characters_warning
 from ..xhtml import edition_ids, image_addresses
 from .front_matter import FrontMatter, contents_on_one_page, front_matter
+from .notes import keep_notes_on_their_page
 
 
 @dataclass(frozen=True)
@@ -144,13 +145,15 @@ class PdfExporter(Exporter):
         laid_out, root = self._laid_out(article, settings, front)
         if front.contents and not article.chapters and contents_on_one_page(
                 laid_out, [section.id for section in edition_ids(article).sections if section.titled]):
-            laid_out, root = self._laid_out(article, settings, dataclasses.replace(front, contents=False))
+            front = dataclasses.replace(front, contents=False)
+            laid_out, root = self._laid_out(article, settings, front)
         drop_running_heads_on_openings(laid_out)
         return laid_out, root
 
     def _laid_out(self, article: Publication, settings: Mapping[str, Any], front: FrontMatter):
-        """The document laid out with the front matter `front`, and the HTML tree it was made from."""
-        from weasyprint import HTML
+        """The document laid out with the front matter `front`, its notes on their pages, and the HTML
+        tree it was made from."""
+        from weasyprint import CSS, HTML
 
         from .fetcher import ArticleURLFetcher
         from .hyphenation import load_patterns
@@ -159,11 +162,16 @@ class PdfExporter(Exporter):
         in_memory = {IN_MEMORY + asset.href: (asset.media_type, asset.read_bytes()) for asset in article.assets}
         fetcher = ArticleURLFetcher(in_memory=in_memory)
         load_patterns([article.metadata.language, *(chapter.language for chapter in article.chapters)])
+        html = HTML(string=source.html, base_url=source.base_url, url_fetcher=fetcher)
+
+        def render(extra_css: str):
+            extra = [CSS(string=extra_css, font_config=_font_config())] if extra_css else []
+            return html.render(stylesheets=[*_stylesheets(settings["page_size"]),
+                                            _typeface_stylesheet(article.metadata.language), *extra],
+                               font_config=_font_config(), pdf_tags=True)
+
         try:
-            html = HTML(string=source.html, base_url=source.base_url, url_fetcher=fetcher)
-            laid_out = html.render(stylesheets=[*_stylesheets(settings["page_size"]),
-                                                _typeface_stylesheet(article.metadata.language)],
-                                   font_config=_font_config(), pdf_tags=True)
+            laid_out = keep_notes_on_their_page(render)
         except (RecursionError, MemoryError, OverflowError) as error:
             raise ExportFailed(article, "PDF", f"the layout engine gave up ({type(error).__name__})") from None
         return laid_out, html.etree_element
