@@ -279,7 +279,8 @@ def _chapters(read: list[tuple[Entry, Article]]) -> list[Chapter]:
             return f"chapter-{target}"
 
         bound = bind(article, f"c{number}-", f"c{number}", link_target)
-        source = article.metadata.source_url or entry.address
+        # A book cites where an article was published, never where a file lay on the machine that bound it.
+        source = article.metadata.source_url or (entry.address if is_web_address(entry.address) else None)
         chapters.append(Chapter(number, entry.title or article.metadata.title, entry.authors or article.metadata.authors,
                                 source, bound))
     return chapters
