@@ -48,7 +48,7 @@ TIERS = {
              "test_text_reader", "test_uploads", "test_yaml_loader"),
     "render": ("test_book_typography", "test_cli", "test_edition_dates", "test_edition_ids", "test_export_workers",
                "test_html", "test_layout_limits", "test_print",
-               "test_languages", "test_pdf", "test_quotes"),
+               "test_languages", "test_pdf", "test_quotes", "test_reader_editions"),
     "validators": ("test_books", "test_content_model", "test_editions_valid", "test_epub", "test_hostile",
                    "test_web_corpus"),
     "server": ("test_app", "test_attacks", "test_concurrency", "test_import_bounds", "test_web_add", "test_web_add_page",
