@@ -54,7 +54,7 @@ TIERS = {
     "server": ("test_app", "test_attacks", "test_concurrency", "test_import_bounds", "test_web_add", "test_web_add_page",
                "test_web_books", "test_web_import"),
     "queue": ("test_queue", "test_queue_attacks"),
-    "browser": ("test_browser",),
+    "browser": ("test_browser", "test_phone_layout"),
     "packaging": ("test_packaging",),
 }
 TIER_OF_FILE = {stem: tier for tier, stems in TIERS.items() for stem in stems}
