@@ -44,7 +44,8 @@ def _edition_flags() -> list[click.Option]:
     for option in declared_options().values():
         flag = "--" + option.name.replace("_", "-")
         if option.choices is None:
-            default = {True: "  [default: on]", False: "  [default: off]", None: ""}[option.default]
+            default = {True: "  [default: on]", False: "  [default: off]",
+                       None: "  [default: when the print edition is made too]"}[option.default]
             flags.append(click.Option([f"{flag}/--no-{flag[2:]}", option.name], default=None,
                                       help=option.help + default))
         else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import dataclasses
 import hashlib
 import re
 from collections.abc import Mapping
@@ -109,7 +108,7 @@ class PdfExporter(Exporter):
         where = f"the section “{largest.title}”" if largest.titled else "its opening"
         return (f"its tables have {total:,} cells ({cells[largest]:,} in {where}), and Pressroom lays out at most "
                 f"{MAX_TABLE_CELLS:,} table cells in pages; split the table into several articles, or export "
-                "it as EPUB or HTML (without print page numbers)")
+                "it as EPUB or HTML (without the page numbers of the PDF)")
 
     def paginate(self, article: Publication, settings: Mapping[str, Any]) -> PageList:
         document, root = self._layout(article, settings)
@@ -145,7 +144,7 @@ class PdfExporter(Exporter):
         laid_out, root = self._laid_out(article, settings, front)
         if front.contents and not article.chapters and contents_on_one_page(
                 laid_out, [section.id for section in edition_ids(article).sections if section.titled]):
-            front = dataclasses.replace(front, contents=False)
+            front = front_matter(article, contents=False)
             laid_out, root = self._laid_out(article, settings, front)
         drop_running_heads_on_openings(laid_out)
         return laid_out, root

@@ -21,14 +21,14 @@ class FrontMatter:
     contents: bool
 
 
-def front_matter(publication: Publication) -> FrontMatter:
-    """A book keeps both; an article gets a title page when it is long, and a contents when it has at
-    least three titled sections (see `without_contents` for those that all fall on one page)."""
+def front_matter(publication: Publication, contents: bool = True) -> FrontMatter:
+    """A book keeps both; an article gets a contents when it has at least three titled sections (see
+    `contents_on_one_page` for those that all fall on one page; `contents` False leaves it out), and a
+    title page when it is long or has a contents (which the title comes before)."""
     if publication.chapters:
         return FrontMatter(title_page=True, contents=True)
-    titled = [section for section in publication.sections if section.titled]
-    return FrontMatter(title_page=publication.word_count >= MIN_TITLE_PAGE_WORDS,
-                       contents=len(titled) >= MIN_CONTENTS_ENTRIES)
+    contents = contents and sum(1 for section in publication.sections if section.titled) >= MIN_CONTENTS_ENTRIES
+    return FrontMatter(title_page=contents or publication.word_count >= MIN_TITLE_PAGE_WORDS, contents=contents)
 
 
 def contents_on_one_page(document, section_ids: list[str]) -> bool:
