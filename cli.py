@@ -44,7 +44,8 @@ def _edition_flags() -> list[click.Option]:
     for option in declared_options().values():
         flag = "--" + option.name.replace("_", "-")
         if option.choices is None:
-            default = {True: "  [default: on]", False: "  [default: off]", None: ""}[option.default]
+            default = {True: "  [default: on]", False: "  [default: off]",
+                       None: "  [default: when the print edition is made too]"}[option.default]
             flags.append(click.Option([f"{flag}/--no-{flag[2:]}", option.name], default=None,
                                       help=option.help + default))
         else:
@@ -122,9 +123,12 @@ def content_option(command):
               help="Bind the SOURCES, in order, into one book with this title: DIR/<title-slug>.<ext>.")
 @skip_bad_option("With --book: ")
 @allow_host_option("Fetch")
+@click.option("--lang", "language", callback=lambda ctx, param, value: _language_tag(value), metavar="TAG",
+              help="The language of the text (a BCP 47 tag such as de, fr or pt-BR), over what the source "
+                   "declares; when neither says, it is detected from the text.")
 def export_command(sources: tuple[str, ...], formats: tuple[str, ...], output_dir: Path, strict: bool,
                    queue_url: str | None, book_title: str | None, skip_bad: bool, allowed_hosts: tuple[str, ...],
-                   **edition_options) -> None:
+                   language: str | None, **edition_options) -> None:
     """Write DIR/<slug>.<ext> for every SOURCE and format.
 
     A SOURCE is an article file (.txt, .md, a saved web page .html/.htm/.xhtml/.html.gz) or the
@@ -139,14 +143,17 @@ def export_command(sources: tuple[str, ...], formats: tuple[str, ...], output_di
 
         if queue_url:
             raise click.UsageError("--book makes the book here; it cannot be combined with --queue")
-        _export_book(lambda: book_of_sources(book_title, list(sources), skip_bad, allowed_hosts), chosen, options,
-                     output_dir, strict)
+        _export_book(lambda: book_of_sources(book_title, list(sources), skip_bad, allowed_hosts, language), chosen,
+                     options, output_dir, strict)
         return
+    if queue_url and language:
+        raise click.UsageError("--lang applies to exports made here; on a queue, declare the language with "
+                               "'lang:' in each article's front matter")
     if queue_url:
         _warn_of_password_shown(queue_url)
         _export_on_queue(queue_url, sources, chosen, options, output_dir, strict, allowed_hosts)
         return
-    jobs = [SourceExport(source, chosen, output_dir, options, strict, allowed_hosts) for source in sources]
+    jobs = [SourceExport(source, chosen, output_dir, options, strict, allowed_hosts, language) for source in sources]
     failures = 0
     for outcome in _run_jobs(jobs):
         for line in outcome.messages:
@@ -165,8 +172,11 @@ def export_command(sources: tuple[str, ...], formats: tuple[str, ...], output_di
 @skip_bad_option()
 @strict_option("the book")
 @allow_host_option("Fetch the manifest's web addresses")
+@click.option("--lang", "language", callback=lambda ctx, param, value: _language_tag(value), metavar="TAG",
+              help="The language of the book and of every article in it (a BCP 47 tag such as de, fr or pt-BR), "
+                   "over what they declare; an article that does not say is detected from its text.")
 def book_command(manifest: Path, formats: tuple[str, ...], output_dir: Path, skip_bad: bool, strict: bool,
-                 allowed_hosts: tuple[str, ...], **edition_options) -> None:
+                 allowed_hosts: tuple[str, ...], language: str | None, **edition_options) -> None:
     """Write DIR/<book-slug>.<ext> for the book that MANIFEST (a BOOK.yaml) describes, in every format.
 
     The manifest lists article files (relative to it) or the http(s) addresses of web pages, which
@@ -176,8 +186,19 @@ def book_command(manifest: Path, formats: tuple[str, ...], output_dir: Path, ski
 
     _print_settings(edition_options)
     chosen, options = _planned(formats, edition_options)
-    _export_book(lambda: read_book(manifest, skip_bad=skip_bad, allowed_hosts=allowed_hosts), chosen, options,
-                 output_dir, strict)
+    _export_book(lambda: read_book(manifest, skip_bad=skip_bad, allowed_hosts=allowed_hosts, language=language),
+                 chosen, options, output_dir, strict)
+
+
+def _language_tag(value: str | None) -> str | None:
+    """--lang's value, checked: a BCP 47 tag."""
+    if value is None:
+        return None
+    from .articles.readers.front_matter import LANGUAGE_TAG
+
+    if not LANGUAGE_TAG.match(value):
+        raise click.BadParameter(f"{value!r} is not a language tag; use a BCP 47 tag such as en, fr or pt-BR")
+    return value
 
 
 def _planned(formats: tuple[str, ...], edition_options: dict) -> tuple[list[str], object]:

@@ -32,6 +32,7 @@ class SourceExport:
     options: Any
     strict: bool
     allowed_hosts: tuple[str, ...] = ()
+    language: str | None = None  # --lang: over what the source declares
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def export_source(job: SourceExport) -> ExportOutcome:
     written: list[Path] = []
     messages: list[str] = []
     try:
-        article = read_source(job.source, job.allowed_hosts)
+        article = read_source(job.source, job.allowed_hosts, job.language)
         messages += [f"warning: {warning}" for warning in article.warnings]
         refuse_if_strict(job.strict, article.warnings, job.source)
         editions = export_set(article, job.formats, job.options).values()

@@ -20,8 +20,9 @@ _INLINE_MARKUP = {"strong": "**", "b": "**", "em": "*", "i": "*"}
 _BLOCKS = {"p", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "figure", "table", "hr", "div", "dl",
            "img"}
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-# Characters that are Markdown anywhere in a line; smart quotes would curl the straight quotes.
-_SPECIAL = re.compile(r"([\\`*_\[\]<>~\"'])")
+# Characters that are Markdown anywhere in a line.
+# Quotes are written as they are: the readers have already curled every pair, and CommonMark needs no escape for them.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>~])")
 _LINE_START = re.compile(r"^([ \t]*)([-+=#]|\d+(?=[.)]))")
 _SPACES = re.compile(r"[ \t\n\r]+")  # not \s: a no-break space is text
 
@@ -57,7 +58,7 @@ def front_matter(article: Article, images: Mapping[str, str]) -> str:
     if meta.authors:
         fields["authors"] = [author.name if author.file_as is None else {"name": author.name, "file_as": author.file_as}
                              for author in meta.authors]
-    fields.update({"date": meta.date, "language": meta.language, "description": meta.description,
+    fields.update({"date": meta.date, "lang": meta.language, "description": meta.description,
                    "publisher": meta.publisher, "source_url": meta.source_url, "rights": meta.rights,
                    "subjects": list(meta.subjects) or None, "series": meta.series,
                    "series_position": meta.series_position, "identifier": meta.identifier,
@@ -163,7 +164,7 @@ class MarkdownWriter:
     def image(self, img, caption: str) -> str:
         alt = " ".join((img.get("alt") or "").split())
         src = self.images.get(img.get("src", ""), img.get("src", ""))
-        title = f' "{_escape(caption)}"' if caption and caption != alt else ""
+        title = f' "{_escape(caption).replace(chr(34), chr(92) + chr(34))}"' if caption and caption != alt else ""
         return f"![{_escape(alt)}]({_destination(src)}{title})"
 
     def table(self, element) -> str:

@@ -56,14 +56,14 @@ TIERS = {
              "test_text_reader", "test_uploads", "test_yaml_loader"),
     "render": ("test_book_typography", "test_cli", "test_edition_dates", "test_edition_ids", "test_export_workers",
                "test_html", "test_layout_limits", "test_print",
-               "test_languages", "test_pdf", "test_quotes"),
+               "test_languages", "test_pdf", "test_quotes", "test_reader_editions"),
     "validators": ("test_books", "test_content_model", "test_editions_valid", "test_epub", "test_hostile",
                    "test_web_corpus"),
     "server": ("test_app", "test_attacks", "test_catalogue", "test_concurrency", "test_import_bounds", "test_send",
                "test_send_web", "test_web_add", "test_web_add_page", "test_web_books", "test_web_catalogue",
                "test_web_import"),
     "queue": ("test_queue", "test_queue_attacks", "test_send_queue"),
-    "browser": ("test_browser", "test_browser_catalogue"),
+    "browser": ("test_browser", "test_browser_catalogue", "test_phone_layout"),
     "packaging": ("test_packaging",),
 }
 TIER_OF_FILE = {stem: tier for tier, stems in TIERS.items() for stem in stems}

@@ -201,8 +201,8 @@ def test_a_download_is_named_with_the_options_it_reads_that_differ_from_the_defa
         "28-Banned-Photos-That-Were-Secretly-Smuggled-Out-Of-North-Korea-A5-no-cover.pdf", f"{title} (A5, no cover).pdf")
     assert names(f"{PREVIEW}download/html?page_size=a5&cover=off")[1] == f"{title}.html"  # HTML reads neither
     assert names(f"{PREVIEW}download/epub?page_list=on&page_size=6x9") == (
-        "28-Banned-Photos-That-Were-Secretly-Smuggled-Out-Of-North-Korea-print-page-numbers-6-x-9-in.epub",
-        f"{title} (print page numbers, 6 × 9 in).epub")
+        "28-Banned-Photos-That-Were-Secretly-Smuggled-Out-Of-North-page-numbers-of-the-PDF-6-x-9-in.epub",
+        "28 Banned Photos That Were Secretly Smuggled Out Of North (page numbers of the PDF, 6 × 9 in).epub")
 
 
 def test_the_check_page_states_what_it_checked(client):

@@ -30,9 +30,9 @@ def test_a_list_or_mapping_where_text_is_expected_is_an_error_with_the_line(tmp_
 
 @pytest.mark.parametrize("escape", ["\\x01", "\\u0085", "\\x7f", "\\ud800", "\\uffff", "\\x9f"])
 def test_control_characters_from_yaml_escapes_are_removed_with_a_warning(tmp_path, escape):
-    article = read(tmp_path, f'title: T\nsubtitle: "a{escape}b"\n')
+    article = read(tmp_path, f'title: T\nlang: en\nsubtitle: "a{escape}b"\n')
     assert article.metadata.subtitle == "ab"
-    assert article.warnings == (f"{tmp_path / 'x.md'}, line 3: 1 control character (such as U+"
+    assert article.warnings == (f"{tmp_path / 'x.md'}, line 4: 1 control character (such as U+"
                                 f"{ord(escape.encode().decode('unicode_escape', 'surrogatepass')):04X}) removed "
                                 "from 'subtitle': no edition can hold them",)
 

@@ -26,8 +26,8 @@ def package_folders() -> list[str]:
 
 FOLDERS = tuple(package_folders())
 # What every layer may import: the errors users see, the settings read from the environment, and
-# the one way to write a file whole.
-FOUNDATION = {"pressroom.errors", "pressroom.files", "pressroom.settings"}
+# the one way to write a file whole, and where instance data and caches are kept.
+FOUNDATION = {"pressroom.errors", "pressroom.files", "pressroom.locations", "pressroom.settings"}
 
 
 def module_files() -> dict[str, Path]:

@@ -71,11 +71,11 @@ def test_raw_html_is_sanitised(tmp_path):
 
 def test_remote_images_are_dropped_with_a_warning(tmp_path):
     source = tmp_path / "x.md"
-    source.write_text("# T\n\nText ![remote](https://example.org/a.png) and ![up](../secret.png)\n", encoding="utf-8")
+    source.write_text("---\nlang: en\n---\n# T\n\nText ![remote](https://example.org/a.png) and ![up](../secret.png)\n", encoding="utf-8")
     article = read_article(source)
     assert "<img" not in article.sections[0].html
     assert len(article.warnings) == 2
-    assert article.warnings[0].startswith(f"{source}, line 3: image 'https://example.org/a.png' dropped")
+    assert article.warnings[0].startswith(f"{source}, line 6: image 'https://example.org/a.png' dropped")
 
 
 @pytest.mark.parametrize(("fixture", "line", "message"), [

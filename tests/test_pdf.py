@@ -10,7 +10,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from pressroom.articles import read_article
-from conftest import FIXTURES, RICH, SAMPLE
+from conftest import FIXTURES, LONG, RICH, SAMPLE
 from pressroom.exporters import ExportOptions
 from pressroom.execution import export
 from validators import pdffonts, pdfinfo, pdftotext, qpdf_check
@@ -30,11 +30,16 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def test_every_sentence_of_the_sample_is_in_the_text(sample_pdf):
-    text = squash(pdftotext(sample_pdf))
+def test_every_sentence_of_the_sample_is_in_the_text(sample, sample_pdf):
+    # A sentence may run across a page break: the page's number and running head are not part of it.
+    heads = {squash(sample.title), *(squash(section.label) for section in sample.sections)}
+    pages = [[line for line in page.splitlines() if line.strip() and not line.strip().isdigit()]
+             for page in pdftotext(sample_pdf).split("\f")]
+    text = squash(" ".join(" ".join(lines[1:] if lines and squash(lines[0]) in heads and number > 1 else lines)
+                           for number, lines in enumerate(pages)))
     dehyphenated = re.sub(r"(\w)[-\u2010] (\w)", r"\1\2", text)
     source = SAMPLE.read_text(encoding="utf-8")
-    body = dehyphenated[dehyphenated.index("CONTENTS"):]
+    body = dehyphenated[dehyphenated.index("Photography in North"):]
     position = 0
     for paragraph in list(filter(str.strip, source.split("\n\n")))[1:]:
         for sentence in re.split(r"(?<=[.?!])\s+", squash(re.sub(r"^\d+\.\s+", "", paragraph.strip()))):
@@ -57,13 +62,25 @@ def test_outline_is_the_four_items_in_order_and_invents_no_introduction(sample, 
     titles = [item.title for item in reader.outline]
     assert titles == [squash(s.label) for s in sample.sections[1:]]
     assert [title.split(".")[0] for title in titles] == ["1", "2", "3", "4"]
-    contents = next(page.extract_text() for page in reader.pages if "CONTENTS" in page.extract_text())
-    assert re.findall(r"^(\d+)\. ", contents, re.MULTILINE) == ["1", "2", "3", "4"]
+    # The four items all begin on the text's first page: a contents would list one page number for all.
+    assert "CONTENTS" not in pdftotext(sample_pdf).upper()
     assert "Introduction" not in pdftotext(sample_pdf)
 
 
-def test_printed_contents_give_the_pages_where_sections_start(sample, sample_pdf):
-    reader = PdfReader(sample_pdf)
+@pytest.fixture(scope="module")
+def long_list():
+    return read_article(LONG)
+
+
+@pytest.fixture(scope="module")
+def long_pdf(tmp_path_factory, long_list):
+    path = tmp_path_factory.mktemp("pdf") / "long.pdf"
+    path.write_bytes(export(long_list, "pdf"))
+    return path
+
+
+def test_printed_contents_give_the_pages_where_sections_start(long_list, long_pdf):
+    sample, reader = long_list, PdfReader(long_pdf)
     pages = [squash(page.extract_text()) for page in reader.pages]
     contents_page = next(i for i, text in enumerate(pages) if text.startswith("CONTENTS"))
     body_start = contents_page + 1
@@ -75,8 +92,8 @@ def test_printed_contents_give_the_pages_where_sections_start(sample, sample_pdf
         assert entry and int(entry.group(1)) == printed, section.id
 
 
-def test_contents_entries_are_links_to_their_sections(sample_pdf):
-    reader = PdfReader(sample_pdf)
+def test_contents_entries_are_links_to_their_sections(long_pdf):
+    reader = PdfReader(long_pdf)
     contents = next(page for page in reader.pages if "CONTENTS" in page.extract_text())
     links = [a.get_object() for a in contents.get("/Annots", []) if a.get_object()["/Subtype"] == "/Link"]
     assert len(links) >= 5
@@ -86,7 +103,7 @@ def test_pdfinfo_reports_a_tagged_titled_pdf(sample, sample_pdf):
     info = pdfinfo(sample_pdf)
     assert info["Tagged"] == "yes"
     assert info["Title"] == sample.title
-    assert int(info["Pages"]) >= 5
+    assert int(info["Pages"]) == 4  # cover, two pages of text, colophon
 
 
 def test_fonts_are_the_bundled_ones_embedded_and_subset(sample_pdf):

@@ -124,7 +124,7 @@ def test_each_preview_view(client, view):
     assert 'aria-current="page"' in page
     if view == "pdf":
         images = re.findall(r'<img src="(/articles/field-notes/view/pdf/\d+[^"]*)"', page)
-        assert len(images) >= 6
+        assert len(images) >= 4  # cover, text, colophon: a short piece is not padded
         png = client.get(images[0].replace("&amp;", "&"))
         assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
     if view == "epub":

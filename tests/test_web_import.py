@@ -37,7 +37,7 @@ def test_a_page_saved_complete_gives_editions_with_its_images_captions_and_metad
     result = runner.invoke(main, ["export", str(source), "-f", "md", "-f", "epub", "-f", "pdf", "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     markdown = (tmp_path / "out" / "harbour.md").read_text(encoding="utf-8")
-    assert markdown.startswith("---\ntitle: Harbour Lights\nauthors:\n- Mara Quayle\ndate: 2024-05-02\nlanguage: en-GB\n")
+    assert markdown.startswith("---\ntitle: Harbour Lights\nauthors:\n- Mara Quayle\ndate: 2024-05-02\nlang: en-GB\n")
     assert "publisher: The Coastal Gazette\nsource_url: https://gazette.example/news/harbour-lights\n" in markdown
     assert '![A lamp on the quay](harbour-images/01-lamp.png "The first lamp, relit.")' in markdown
     assert (tmp_path / "out" / "harbour-images" / "01-lamp.png").read_bytes() == png()
@@ -110,7 +110,7 @@ def test_metadata_comes_from_json_ld_opengraph_and_the_html_lang(tmp_path):
     assert [author.name for author in meta.authors] == ["Jeanne Marin", "Paul Roc"]
     assert meta.date == datetime.date(2023, 11, 20)
     assert meta.publisher == "The Coastal Gazette"
-    assert meta.description == "The quay's lamps are back after a dark winter."
+    assert meta.description == "The quay’s lamps are back after a dark winter."  # prose: the language's quotes
     assert meta.source_url == "https://gazette.example/news/harbour-lights"
 
 

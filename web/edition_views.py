@@ -21,7 +21,10 @@ READING_VIEW = "reading"
 DOCUMENT_TYPES = ("application/xhtml+xml", "text/html")
 # Documents are sandboxed (no script, no forms) but keep their origin, so that the preview can size
 # each frame to its document instead of giving it a scrollbar of its own.
-DOCUMENT_POLICY = "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'; sandbox allow-same-origin"
+# Style attributes are allowed: they carry an edition's own table alignment, and cannot run script or
+# load anything (what a document loads is still only its own files, and sandboxed it runs no script).
+DOCUMENT_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; style-src-attr 'unsafe-inline'; "
+                   "frame-ancestors 'self'; sandbox allow-same-origin")
 
 
 @dataclass(frozen=True)

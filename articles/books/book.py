@@ -18,7 +18,7 @@ class Chapter:
     number: int
     title: str
     authors: tuple[Author, ...]
-    source: str  # where the article comes from: its source URL, else its path as the manifest names it
+    source: str | None  # where the article was published (its source URL, or the address it was fetched from)
     article: Article
 
     @property

@@ -12,7 +12,8 @@ from ..content.assets import load_asset
 from ..content.section_ids import slugify
 from ..model import Article, Author, Metadata
 from ..readers.decoding import decode_source
-from ..readers.front_matter import metadata_fields, people, text_value
+from ..content.quotes import quote_marks
+from ..readers.front_matter import curled_fields, metadata_fields, people, text_value
 from ..readers.sources import edition_date, is_web_address, read_source, slug_for
 from ..readers.yaml_loader import Located, YamlLoader, quoted
 from .binding import bind
@@ -88,35 +89,38 @@ def read_manifest(path: Path | str) -> Manifest:
 
 
 def read_book(path: Path | str, skip_bad: bool = False, within: Path | None = None,
-              allowed_hosts: tuple[str, ...] = ()) -> Book:
+              allowed_hosts: tuple[str, ...] = (), language: str | None = None) -> Book:
     """The book the manifest at `path` describes; a ContentError naming the manifest's line otherwise.
 
     `skip_bad` leaves out an article that cannot be read (a warning says so) instead of failing;
     `within`, when given, is the folder every article must be in (a library's content folder), and
     no entry may be a web address; otherwise web addresses are fetched like one named on the command
-    line, a host that is not public only if `allowed_hosts` names it.
+    line, a host that is not public only if `allowed_hosts` names it. `language`, when given, is the
+    language of the book and of every article in it, over what they declare.
     """
     manifest = read_manifest(path)
     return bind_book(manifest.path, slug_for(manifest.path), dict(manifest.fields), manifest.editors,
                      manifest.part_titles, manifest.entries, skip_bad=skip_bad, within=within,
-                     digest_of_manifest=manifest.digest, warnings=list(manifest.warnings), allowed_hosts=allowed_hosts)
+                     digest_of_manifest=manifest.digest, warnings=list(manifest.warnings), allowed_hosts=allowed_hosts,
+                     language=language)
 
 
 def book_of_sources(title: str, sources: list[Path | str], skip_bad: bool = False,
-                    allowed_hosts: tuple[str, ...] = ()) -> Book:
+                    allowed_hosts: tuple[str, ...] = (), language: str | None = None) -> Book:
     """A book titled `title` binding `sources` (files or web addresses) in order
-    (`pressroom export A B C --book TITLE`)."""
+    (`pressroom export A B C --book TITLE`), in `language` when given (as `read_book` takes it)."""
     here = Path("--book")  # what messages name: the sources come from the command line
     entries = [Entry(str(source), None, 0) for source in sources]
     return bind_book(here, slugify(title)[:80].rstrip("-") or "book", {"title": " ".join(title.split())}, (), [""],
                      entries, skip_bad=skip_bad, within=None,
                      digest_of_manifest=hashlib.sha256(title.encode()).hexdigest(), warnings=[],
-                     relative_to=Path.cwd(), allowed_hosts=allowed_hosts)
+                     relative_to=Path.cwd(), allowed_hosts=allowed_hosts, language=language)
 
 
 def bind_book(path: Path, slug: str, fields: dict[str, Any], editors: tuple[Author, ...], part_titles: list[str],
               entries: list[Entry], *, skip_bad: bool, within: Path | None, digest_of_manifest: str,
-              warnings: list[str], relative_to: Path | None = None, allowed_hosts: tuple[str, ...] = ()) -> Book:
+              warnings: list[str], relative_to: Path | None = None, allowed_hosts: tuple[str, ...] = (),
+              language: str | None = None) -> Book:
     """Read and bind the articles of `entries` (addresses relative to `relative_to`, by default the
     manifest's folder) into a book of parts titled `part_titles`."""
     folder = (relative_to or path.parent).resolve()
@@ -131,7 +135,7 @@ def bind_book(path: Path, slug: str, fields: dict[str, Any], editors: tuple[Auth
                                line=entry.line, fix="list each article once")
         first_line_of[source] = entry
         try:
-            article = read_source(source, allowed_hosts)
+            article = read_source(source, allowed_hosts, language)
         except PressroomError as error:  # an unreadable file, or a page that cannot be fetched
             if not skip_bad:
                 raise ContentError(path, f"the article {quoted(entry.address)} cannot be read: {error}",
@@ -148,8 +152,8 @@ def bind_book(path: Path, slug: str, fields: dict[str, Any], editors: tuple[Auth
                                             if entry.part == number - 1))
                   for number, title in enumerate(part_titles, start=1))
     parts = tuple(part for part in parts if part.chapters)
-    fields.setdefault("language", read[0][1].metadata.language)
-    metadata = Metadata(**fields)
+    fields["language"] = language or fields.get("language") or read[0][1].metadata.language
+    metadata = Metadata(**curled_fields(fields, quote_marks(fields["language"])))
     cover = load_asset(path, metadata.cover) if metadata.cover else None
     newest = max(article.edition_date for _, article in read)
     digest = hashlib.sha256(digest_of_manifest.encode())
@@ -275,7 +279,8 @@ def _chapters(read: list[tuple[Entry, Article]]) -> list[Chapter]:
             return f"chapter-{target}"
 
         bound = bind(article, f"c{number}-", f"c{number}", link_target)
-        source = article.metadata.source_url or entry.address
+        # A book cites where an article was published, never where a file lay on the machine that bound it.
+        source = article.metadata.source_url or (entry.address if is_web_address(entry.address) else None)
         chapters.append(Chapter(number, entry.title or article.metadata.title, entry.authors or article.metadata.authors,
                                 source, bound))
     return chapters

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ...errors import ContentError
 from ..readers.front_matter import split_front_matter
+from ..readers.language import DEFAULT_LANGUAGE
 from ..readers.sources import reader_for, without_control_characters
 from .uploads import UploadedFile
 
@@ -59,7 +60,8 @@ def _title(text: str, kind: str) -> str:
     path = Path(f"pasted.{kind}")
     reader = reader_for(path)
     try:
-        return reader.read(path, without_control_characters(path, text.replace("\r\n", "\n"))[0]).metadata.title
+        return reader.read(path, without_control_characters(path, text.replace("\r\n", "\n"))[0],
+                           DEFAULT_LANGUAGE).metadata.title  # a file name: no need to tell the language
     except ContentError:
         return _first_line(text)
 

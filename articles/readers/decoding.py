@@ -25,7 +25,9 @@ class ReadResult:
 
 class Reader:
     """A reader of text sources typed by hand (UTF-8, at most MAX_SOURCE_BYTES); subclasses set the
-    extensions they read and `read`, and may decode their bytes otherwise."""
+    extensions they read and `read(path, text, language)`, and may decode their bytes otherwise.
+    `language` is the one the user chose, over what the source declares (None: the source's, else
+    the one its text is detected to be in; see language.py)."""
 
     file_extensions: tuple[str, ...] = ()
     max_source_bytes = MAX_SOURCE_BYTES

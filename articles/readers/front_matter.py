@@ -10,6 +10,7 @@ from typing import Any
 
 from ...errors import ContentError
 from ..content.characters import without_unheld_characters
+from ..content.quotes import curl_quotes
 from ..model import Author
 from .yaml_loader import Located, YamlLoader, quoted
 
@@ -21,6 +22,8 @@ TEXT_FIELDS = ("title", "subtitle", "description", "publisher", "rights", "serie
 # Where text is expected, a value is its source text: `title: 1984` is "1984", `title: yes` is "yes".
 WRITTEN_FIELDS = set(TEXT_FIELDS) | {"author", "authors", "lang", "language", "subjects", "keywords"}
 KNOWN_FIELDS = WRITTEN_FIELDS | {"date", "series_position"}
+# The fields that are prose, whose straight quotes become the language's: never an address or identifier.
+PROSE_FIELDS = ("title", "subtitle", "description", "publisher", "rights", "series")
 # Text that may run over several lines; in every other field a line break is folded to a space.
 MULTILINE_FIELDS = ("description", "rights")
 _FOLDED = re.compile("[ \t\n\r\f\v\x85\u2028\u2029]+")  # line breaks and ASCII spaces
@@ -127,3 +130,11 @@ def _date(path: Path, value: Any, line: int) -> datetime.date:
 
 def _kind(type_name: str) -> str:
     return {"list": "a list", "dict": "a mapping", "NoneType": "empty"}.get(type_name, type_name)
+
+
+def curled_fields(fields: dict[str, Any], marks: tuple[str, str, str, str]) -> dict[str, Any]:
+    """`fields` with the straight quotes of each prose field (and of the authors' names) made `marks`."""
+    curled = {name: curl_quotes(value, marks) if name in PROSE_FIELDS else value for name, value in fields.items()}
+    if "authors" in curled:
+        curled["authors"] = tuple(Author(curl_quotes(author.name, marks), author.file_as) for author in curled["authors"])
+    return curled

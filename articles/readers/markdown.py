@@ -19,7 +19,8 @@ from ..content.sanitize import removed_markup, sanitize_html
 from ..content.section_ids import OPENING_ID, SectionIds
 from ..model import Footnote, Metadata, Section
 from .decoding import Reader, ReadResult
-from .front_matter import metadata_fields, parse_front_matter, split_front_matter
+from .front_matter import curled_fields, metadata_fields, parse_front_matter, split_front_matter
+from .language import article_language
 
 SECTION_TAGS = ("h1", "h2")
 
@@ -29,12 +30,15 @@ class MarkdownReader(Reader):
 
     file_extensions = ("md", "markdown")
 
-    def read(self, path: Path, text: str) -> ReadResult:
+    def read(self, path: Path, text: str, language: str | None = None) -> ReadResult:
         front_text, body, body_line = split_front_matter(path, text)
         front = parse_front_matter(path, front_text) if front_text is not None else {}
         fields, warnings = metadata_fields(path, front)
+        fields["language"], told = article_language(path, language, fields.get("language"), body)
+        warnings += told
+        fields = curled_fields(fields, quote_marks(fields["language"]))
         env: dict = {}
-        markdown = _markdown_parser(quote_marks(fields.get("language", "en")))
+        markdown = _markdown_parser(quote_marks(fields["language"]))
         tokens = markdown.parse(body, env)
         tokens, notes = _split_footnotes(tokens)
         assets = _check_images(path, tokens, body_line, warnings)

@@ -18,6 +18,7 @@ from ..content.assets import load_asset
 from ..content.characters import NOT_HELD, without_unheld_characters
 from ..model import Article, Metadata
 from .decoding import Reader
+from .language import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     from ..webimport.fetching import Fetched, Fetcher
@@ -44,8 +45,9 @@ def stored_extensions() -> tuple[str, ...]:
                  for ext in extensions)
 
 
-def read_article(path: Path | str) -> Article:
-    """Read the article at `path` (a `.txt`, `.md` or saved web page, with its images beside it)."""
+def read_article(path: Path | str, language: str | None = None) -> Article:
+    """Read the article at `path` (a `.txt`, `.md` or saved web page, with its images beside it);
+    `language`, when given, is the language of its text, over what the source declares."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -56,7 +58,7 @@ def read_article(path: Path | str) -> Article:
                            fix="name a .txt, .md or .html file") from None
     except OSError as error:
         raise ContentError(path, f"cannot be read: {error.strerror}") from None
-    return read_article_bytes(path, data, _modified(path))
+    return read_article_bytes(path, data, _modified(path), language=language)
 
 
 def is_web_address(source: str) -> bool:
@@ -64,19 +66,20 @@ def is_web_address(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def read_source(source: str | Path, allowed_hosts: tuple[str, ...] = ()) -> Article:
+def read_source(source: str | Path, allowed_hosts: tuple[str, ...] = (), language: str | None = None) -> Article:
     """The article a user named: a file, or a web page fetched (with its images) from `source`,
-    where a host that is not public is reached only if `allowed_hosts` names it."""
+    where a host that is not public is reached only if `allowed_hosts` names it; `language` as
+    `read_article` takes it."""
     if is_web_address(str(source)):
         from ..webimport.fetching import Fetcher
 
-        return read_web_article(str(source), Fetcher(allowed_hosts))
-    return read_article(source)
+        return read_web_article(str(source), Fetcher(allowed_hosts), language)
+    return read_article(source, language)
 
 
-def read_web_article(url: str, fetcher: Fetcher) -> Article:
+def read_web_article(url: str, fetcher: Fetcher, language: str | None = None) -> Article:
     """Fetch the page at `url` and read it; its images are fetched through the same `fetcher`."""
-    return read_fetched_page(fetch_page(url, fetcher), fetcher)
+    return read_fetched_page(fetch_page(url, fetcher), fetcher, language)
 
 
 def fetch_page(url: str, fetcher: Fetcher) -> Fetched:
@@ -90,12 +93,12 @@ def fetch_page(url: str, fetcher: Fetcher) -> Fetched:
     return page
 
 
-def read_fetched_page(page: Fetched, fetcher: Fetcher) -> Article:
+def read_fetched_page(page: Fetched, fetcher: Fetcher, language: str | None = None) -> Article:
     """The article of a fetched `page`; its images are fetched through the same `fetcher`."""
     from ..webimport.page_reader import HtmlReader
 
     return read_article_bytes(Path(f"{_address_slug(page.url)}.html"), page.data,
-                              reader=HtmlReader(url=page.url, fetcher=fetcher))
+                              reader=HtmlReader(url=page.url, fetcher=fetcher), language=language)
 
 
 def is_web_page(path: Path) -> bool:
@@ -112,20 +115,23 @@ def _address_slug(url: str) -> str:
 
 
 def read_article_bytes(path: Path, data: bytes, modified: datetime.datetime | None = None,
-                       dated: datetime.datetime | None = None, reader: Reader | None = None) -> Article:
+                       dated: datetime.datetime | None = None, reader: Reader | None = None,
+                       language: str | None = None) -> Article:
     """Read an article whose source bytes are `data`; `path` names it and locates its images.
 
     `modified` is when the source last changed, which dates an undated article's editions when
     SOURCE_DATE_EPOCH is not set (default: the modification time of the file at `path`, if any);
     `dated` is that date already resolved where the article was first read (a queued job's).
-    `reader` reads it instead of the one its extension picks (a page fetched from the web).
+    `reader` reads it instead of the one its extension picks (a page fetched from the web);
+    `language` is the language of its text, over what the source declares (None: the source's own,
+    else the one it is detected to be in).
     """
     reader = reader or reader_for(path)
     if len(data) > reader.max_source_bytes:
         raise ContentError(path, f"the file is larger than {reader.max_source_bytes // (1024 * 1024)} MiB",
                            fix="split it into several articles")
     text, cleaning = without_control_characters(path, reader.decode(path, data))
-    result = reader.read(path, text)
+    result = reader.read(path, text, language)
     metadata, escaped = _metadata_without_control_characters(path, result.metadata)
     if len(result.sections) > MAX_SECTIONS:
         raise ContentError(path, f"the article has {len(result.sections)} sections; Pressroom makes editions "
@@ -166,7 +172,7 @@ def referenced_files(path: Path, data: bytes) -> tuple[str, ...]:
     """The local files (images) the article at `path` with source `data` uses, without loading them."""
     reader = reader_for(path)
     text, _ = without_control_characters(path, reader.decode(path, data))
-    return reader.read(path, text).asset_hrefs
+    return reader.read(path, text, DEFAULT_LANGUAGE).asset_hrefs  # the files used are the same in every language
 
 
 def without_control_characters(path: Path, text: str) -> tuple[str, tuple[str, ...]]:

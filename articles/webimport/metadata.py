@@ -14,15 +14,15 @@ from ..readers.front_matter import LANGUAGE_TAG
 _MAX_FIELD = 500
 
 
-def page_metadata(tree, found, page_url: str | None, fallback_title: str) -> Metadata:
+def page_metadata(tree, found, page_url: str | None, fallback_title: str, language: str) -> Metadata:
     """The metadata of the page `tree` (lxml), from what trafilatura `found` and the page's own tags;
-    `page_url` is where it was fetched from (its canonical address otherwise)."""
+    `page_url` is where it was fetched from (its canonical address otherwise); `language` its text's."""
     source_url = page_url or _web_address(found.url) or _web_address(_meta(tree, "og:url"))
     title = _clean(found.title) or _clean(_meta(tree, "og:title")) or fallback_title
     return Metadata(
         title=title,
         authors=tuple(Author(name) for name in _authors(found.author)),
-        language=_language(tree),
+        language=language,
         date=_date(found.date),
         description=_clean(found.description),
         publisher=_clean(found.sitename) or (urlsplit(source_url).hostname if source_url else None),
@@ -55,8 +55,8 @@ def _date(text: str | None) -> datetime.date | None:
         return None
 
 
-def _language(tree) -> str:
-    """`<html lang>`, else OpenGraph's locale, else JSON-LD's inLanguage; English when none is a tag."""
+def declared_language(tree) -> str | None:
+    """`<html lang>`, else OpenGraph's locale, else JSON-LD's inLanguage; None when none is a tag."""
     candidates = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang"), _meta(tree, "og:locale")]
     for script in tree.xpath("//script[@type='application/ld+json']"):
         try:
@@ -70,7 +70,7 @@ def _language(tree) -> str:
         tag = (candidate or "").strip().replace("_", "-")
         if LANGUAGE_TAG.match(tag):
             return tag
-    return "en"
+    return None
 
 
 def _web_address(url: str | None) -> str | None:

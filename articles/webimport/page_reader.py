@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import html
 import logging
@@ -16,13 +17,15 @@ from lxml import html as lxml_html
 from ...errors import ContentError
 from ..content.characters import NOT_HELD
 from ..content.fragments import make_fragment
+from ..content.quotes import curl_quotes, quote_marks
 from ..content.sanitize import sanitize_html
 from ..content.section_ids import OPENING_ID, SectionIds
-from ..model import Section
+from ..model import Author, Metadata, Section
 from ..readers.decoding import Reader, ReadResult
+from ..readers.language import article_language
 from .fetching import MAX_PAGE_BYTES, Fetcher
 from .images import ImageDropped, WebImages, image_address, is_tracking_pixel
-from .metadata import page_metadata
+from .metadata import declared_language, page_metadata
 
 # Past this many elements trafilatura takes seconds per thousand: refused, rather than left to run for minutes.
 MAX_PAGE_ELEMENTS = 15_000
@@ -77,7 +80,7 @@ class HtmlReader(Reader):
                                    f"{self.max_source_bytes // (1024 * 1024)} MiB", fix="save the article's page alone")
         return NOT_HELD.sub("", _text_of(data))
 
-    def read(self, path: Path, text: str) -> ReadResult:
+    def read(self, path: Path, text: str, language: str | None = None) -> ReadResult:
         name = self.url or str(path)
         tree = _parse(name, path, text)
         count = sum(1 for _ in tree.iter(etree.Element))
@@ -92,7 +95,11 @@ class HtmlReader(Reader):
         if found is None or found.body is None:
             raise _no_article(path, name)
         body = _html_body(found.body)
-        metadata = page_metadata(tree, found, self.url, _fallback_title(path, self.url))
+        language, told = article_language(name, language, declared_language(tree), body.xpath("string()"))
+        warnings += told
+        marks = quote_marks(language)
+        _curl_quotes_in(body, marks)
+        metadata = _curled(page_metadata(tree, found, self.url, _fallback_title(path, self.url), language), marks)
         images = WebImages(name, None if self.url else path.parent, self.fetcher)
         assets = _take_images(body, addresses, captions, images, self.url, name, warnings)
         _resolve_links(body, base)
@@ -223,6 +230,40 @@ def _extract(tree, base: str | None):
                                include_formatting=True, include_links=True, with_metadata=True)
     except (ValueError, TypeError, RecursionError, etree.LxmlError):
         return None  # markup trafilatura cannot follow holds no article it can find
+
+
+def _curl_quotes_in(body, marks: tuple[str, str, str, str]) -> None:
+    """The straight quotes of the page's prose made `marks`, block by block, so that a pair around an
+    emphasis or a link matches; never inside code, whose characters are exact."""
+    for block in body:
+        slots = list(_text_slots(block, inside=True))
+        if not slots:
+            continue
+        # A NUL (which no text can hold) marks where one text node ends; it is neither space nor a letter.
+        curled = curl_quotes("\0".join(getattr(element, attribute) or "" for element, attribute in slots), marks)
+        for (element, attribute), text in zip(slots, curled.split("\0")):
+            setattr(element, attribute, text or None)
+
+
+def _text_slots(element, inside: bool):
+    """(element, "text" or "tail") for each run of prose text under `element` in reading order; its
+    own tail too unless it is the block (`inside`)."""
+    if element.tag not in ("code", "pre"):
+        yield element, "text"
+        for child in element:
+            yield from _text_slots(child, inside=False)
+    if not inside:
+        yield element, "tail"
+
+
+def _curled(metadata: Metadata, marks: tuple[str, str, str, str]) -> Metadata:
+    """The page's prose metadata (title, description, authors, site name) with the language's quotes."""
+    def curl(text: str | None) -> str | None:
+        return curl_quotes(text, marks) if text else text
+
+    return dataclasses.replace(metadata, title=curl(metadata.title), description=curl(metadata.description),
+                               publisher=curl(metadata.publisher),
+                               authors=tuple(Author(curl(author.name)) for author in metadata.authors))
 
 
 def _html_body(body):

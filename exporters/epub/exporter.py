@@ -21,9 +21,9 @@ class EpubExporter(Exporter):
     extension = "epub"
     options = (
         Option("cover", "Cover", True, help="Open the edition with a cover."),
-        Option("page_list", "Print page numbers", None,
-               help="Mark where the print edition's pages begin, so readers can cite them (costs a print "
-                    "layout).  [default: when the print edition is made too]"),
+        Option("page_list", "Page numbers of the PDF", None,
+               help="Mark in the e-book where each page of the PDF edition begins, so that readers can cite "
+                    "its pages (costs a print layout)."),
     )
     preview_label = "E-book chapters"
     check_label = "Check the EPUB (EPUBCheck)"

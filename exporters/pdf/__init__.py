@@ -18,6 +18,8 @@ from ..pagination import PageList
 from ..rendering import TEMPLATES_DIR, read_template_file, render
 from ..typefaces import faces_for, missing_characters_warning
 from ..xhtml import edition_ids, image_addresses
+from .front_matter import FrontMatter, contents_on_one_page, front_matter
+from .notes import keep_notes_on_their_page
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ class PdfExporter(Exporter):
         where = f"the section “{largest.title}”" if largest.titled else "its opening"
         return (f"its tables have {total:,} cells ({cells[largest]:,} in {where}), and Pressroom lays out at most "
                 f"{MAX_TABLE_CELLS:,} table cells in pages; split the table into several articles, or export "
-                "it as EPUB or HTML (without print page numbers)")
+                "it as EPUB or HTML (without the page numbers of the PDF)")
 
     def paginate(self, article: Publication, settings: Mapping[str, Any]) -> PageList:
         document, root = self._layout(article, settings)
@@ -138,18 +140,39 @@ class PdfExporter(Exporter):
         from .hyphenation import load_patterns
         from .openings import drop_running_heads_on_openings
 
-        source = print_source(article, settings)
+        front = front_matter(article)
+        laid_out, root = self._laid_out(article, settings, front)
+        if front.contents and not article.chapters and contents_on_one_page(
+                laid_out, [section.id for section in edition_ids(article).sections if section.titled]):
+            front = front_matter(article, contents=False)
+            laid_out, root = self._laid_out(article, settings, front)
+        drop_running_heads_on_openings(laid_out)
+        return laid_out, root
+
+    def _laid_out(self, article: Publication, settings: Mapping[str, Any], front: FrontMatter):
+        """The document laid out with the front matter `front`, its notes on their pages, and the HTML
+        tree it was made from."""
+        from weasyprint import CSS, HTML
+
+        from .fetcher import ArticleURLFetcher
+        from .hyphenation import load_patterns
+
+        source = print_source(article, settings, front)
         in_memory = {IN_MEMORY + asset.href: (asset.media_type, asset.read_bytes()) for asset in article.assets}
         fetcher = ArticleURLFetcher(in_memory=in_memory)
         load_patterns([article.metadata.language, *(chapter.language for chapter in article.chapters)])
+        html = HTML(string=source.html, base_url=source.base_url, url_fetcher=fetcher)
+
+        def render(extra_css: str):
+            extra = [CSS(string=extra_css, font_config=_font_config())] if extra_css else []
+            return html.render(stylesheets=[*_stylesheets(settings["page_size"]),
+                                            _typeface_stylesheet(article.metadata.language), *extra],
+                               font_config=_font_config(), pdf_tags=True)
+
         try:
-            html = HTML(string=source.html, base_url=source.base_url, url_fetcher=fetcher)
-            laid_out = html.render(stylesheets=[*_stylesheets(settings["page_size"]),
-                                                _typeface_stylesheet(article.metadata.language)],
-                                   font_config=_font_config(), pdf_tags=True)
+            laid_out = keep_notes_on_their_page(render)
         except (RecursionError, MemoryError, OverflowError) as error:
             raise ExportFailed(article, "PDF", f"the layout engine gave up ({type(error).__name__})") from None
-        drop_running_heads_on_openings(laid_out)
         return laid_out, html.etree_element
 
 
@@ -163,16 +186,18 @@ class PrintSource:
     stylesheets: tuple[tuple[str, str | None], ...]
 
 
-def print_source(article: Publication, settings: Mapping[str, Any]) -> PrintSource:
+def print_source(article: Publication, settings: Mapping[str, Any], front: FrontMatter | None = None) -> PrintSource:
     """The print edition's HTML and CSS, as the layout engine gets them (the benchmark lays the same
-    source out with WeasyPrint alone)."""
+    source out with WeasyPrint alone); `front`: its front matter, by default as `front_matter` picks it."""
     language = article.metadata.language
-    html, base_url = print_html(article, settings["cover"])
+    html, base_url = print_html(article, settings["cover"], front or front_matter(article))
     return PrintSource(html, base_url, (*_stylesheet_sources(settings["page_size"]), (faces_for(language).css(), None)))
 
 
-def print_html(article: Publication, cover: bool) -> tuple[str, str]:
-    """The print edition's HTML (with its cover page or without) and the base URL of its addresses."""
+def print_html(article: Publication, cover: bool, front: FrontMatter | None = None) -> tuple[str, str]:
+    """The print edition's HTML (with its cover page or without, and the front matter `front`, by
+    default as `front_matter` picks it) and the base URL of its addresses."""
+    front = front or front_matter(article)
     article = edition_ids(article)
 
     # Images by an address made of the name the article gives them, which the fetcher serves from
@@ -186,7 +211,7 @@ def print_html(article: Publication, cover: bool) -> tuple[str, str]:
     cover_src = address(article.metadata.cover) if article.metadata.cover else None
     html = render("pdf/book.html.jinja", image_addresses(address), article=article, sections=article.sections,
                   heading_level=2, epub=False, note_call="pdf/note-call.html.jinja", notes_at_foot=True,
-                  date=article.edition_date, cover=cover, cover_src=cover_src,
+                  date=article.edition_date, cover=cover, cover_src=cover_src, front=front,
                   cover_alt=cover_alt_text(article), typefaces=faces_for(language).families)
     return html, article.source_path.parent.resolve().as_uri() + "/"
 
