@@ -134,10 +134,6 @@ class PdfExporter(Exporter):
 
     def _layout(self, article: Publication, settings: Mapping[str, Any]):
         """The laid-out WeasyPrint document (pages and boxes) and the HTML tree it was made from."""
-        from weasyprint import HTML
-
-        from .fetcher import ArticleURLFetcher
-        from .hyphenation import load_patterns
         from .openings import drop_running_heads_on_openings
 
         front = front_matter(article)
