@@ -135,7 +135,14 @@ def _download(endpoint: str, slug: str, format_name: str) -> Response:
     if format_name not in edition_formats():
         return _plain(404, f"There is no “{format_name}” edition here; the editions are "
                            f"{', '.join(edition_formats())}.")
-    return current_app.view_functions[endpoint](slug=slug, format_name=format_name)
+    try:
+        return current_app.view_functions[endpoint](slug=slug, format_name=format_name)
+    except HTTPException as error:
+        if error.response is None:  # the others come to this blueprint's handler
+            raise
+        # A page of its own (a book whose articles are missing): said in words here, the page stays the web UI's.
+        return _plain(error.response.status_code, f"“{slug}” cannot be made as it is; its page in Pressroom "
+                                                  "says what is missing.")
 
 
 def _feed(title: str, kind: str, entries, links: list[Link] = (), paging: Paging | None = None) -> Response:
