@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ..articles.content.characters import NOT_HELD
+
 ATOM = "http://www.w3.org/2005/Atom"
 OPDS = "http://opds-spec.org/2010/catalog"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -20,8 +22,6 @@ OPENSEARCH_TYPE = "application/opensearchdescription+xml"
 ACQUIRE = "http://opds-spec.org/acquisition"
 IMAGE = "http://opds-spec.org/image"
 THUMBNAIL = "http://opds-spec.org/image/thumbnail"
-# What XML 1.0 cannot hold at all: a title with one would otherwise make the whole feed unreadable.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 
 
@@ -139,4 +139,5 @@ def _timestamp(moment: datetime.datetime) -> str:
 
 
 def _clean(value: str) -> str:
-    return _NOT_XML.sub("\ufffd", value)
+    """Without what no edition holds (XML 1.0 cannot hold some): one such title would spoil the whole feed."""
+    return NOT_HELD.sub("", value)
