@@ -14,6 +14,7 @@ from server import running_server
 from validators import epubcheck_messages, require
 
 CLIENT = Path(__file__).parent / "opds_client.js"
+NODE_MODULES = ROOT / "tools" / "node_modules"
 
 
 def test_thoriums_parser_walks_every_page_searches_and_downloads_a_valid_epub(tmp_path):
@@ -28,7 +29,7 @@ def test_thoriums_parser_walks_every_page_searches_and_downloads_a_valid_epub(tm
     epub = tmp_path / "downloaded.epub"
     with running_server(content) as base:
         result = subprocess.run([require("node"), str(CLIENT), base, "lighthouse", str(epub)], capture_output=True,
-                                text=True, timeout=300, env={**os.environ, "NODE_PATH": str(ROOT / "tools" / "node_modules")})
+                                text=True, timeout=300, env={**os.environ, "NODE_PATH": str(NODE_MODULES)})
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout)
     assert seen["sections"] == ["Newest", "By author", "By language", "By title", "Books"]
