@@ -147,6 +147,15 @@ def test_a_hostile_title_and_summary_stay_text(client, archive):
     assert b"<script>" not in response.data
 
 
+def test_an_article_that_cannot_be_read_says_why_without_editions_or_the_servers_paths(client, content_dir):
+    (content_dir / "broken.md").write_text("---\ntitle: [unclosed\n---\n\nText.\n", encoding="utf-8")
+    _, found = feed(client, "/opds/articles")
+    [entry] = [entry for entry in found.findall(f"{ATOM}entry") if entry.findtext(f"{ATOM}id").endswith(":broken")]
+    summary = entry.findtext(f"{ATOM}summary")
+    assert summary.startswith("This article cannot be read: broken.md") and str(content_dir) not in summary
+    assert links(entry, "http://opds-spec.org/acquisition") == [] and links(entry, "http://opds-spec.org/image") == []
+
+
 def test_feeds_carry_an_etag_and_last_modified_and_change_with_the_library(client, archive):
     response = client.get("/opds/articles?page=2")
     etag, modified = response.headers["ETag"], response.headers["Last-Modified"]

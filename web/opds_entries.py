@@ -13,6 +13,7 @@ from ..catalogue.search import Hit
 from ..exporters import default_formats, load_exporters
 from .listing import link
 from .opds_feeds import ACQUIRE, IMAGE, THUMBNAIL, Entry, Link
+from .pages import in_library
 
 
 def edition_formats() -> list[str]:
@@ -35,7 +36,7 @@ def article_entries(catalogue: Catalogue, hits: list[Hit]) -> list[Entry]:
                       Link(url_for(".article_cover", slug=hit.slug, size="thumbnail"), THUMBNAIL, "image/png")]
         summary = hit.subtitle or details.opening
         if hit.error is not None:
-            summary = f"This article cannot be read: {hit.error}"
+            summary = f"This article cannot be read: {in_library(hit.error)}"
         entries.append(Entry(f"urn:pressroom:article:{quote(hit.slug)}", hit.title, details.modified, tuple(links),
                              details.authors, hit.language, hit.published, summary, details.subjects))
     return entries
@@ -51,7 +52,7 @@ def book_entries(rows: list[BookRow], updated: datetime.datetime) -> list[Entry]
         parts = [f"{len(row.slugs):,} article{'s' if len(row.slugs) != 1 else ''}"]
         if row.editors:
             parts.append(f"edited by {row.editors}")
-        summary = f"This book cannot be made: {row.error}" if row.error else ", ".join(parts) + "."
+        summary = f"This book cannot be made: {in_library(row.error)}" if row.error else ", ".join(parts) + "."
         entries.append(Entry(f"urn:pressroom:book:{quote(row.name)}", row.title, updated, tuple(links),
                              summary=summary))
     return entries
