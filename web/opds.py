@@ -157,7 +157,7 @@ def _feed(title: str, kind: str, entries, links: list[Link] = (), paging: Paging
     if fresh:
         response = Response(status=304)
     else:
-        self_link = Link(request.full_path.rstrip("?"), "self", kind)
+        self_link = Link(request.script_root + request.full_path.rstrip("?"), "self", kind)
         own = [self_link, Link(url_for(".root"), "start", NAVIGATION),
                Link(url_for(".opensearch"), "search", OPENSEARCH_TYPE, "Search")]
         document = feed_document(f"urn:pressroom:opds:{hashlib.sha256(request.full_path.encode()).hexdigest()[:32]}",
