@@ -15,6 +15,7 @@ from ..articles import Article, Library, UploadedFile
 from ..articles.readers.sources import read_article, slug_for
 from ..articles.webimport.fetching import Fetcher
 from .database import connect, database_url, migrate
+from .details import Details, details
 from .schema import articles, book_entries, books
 from .search import Filters, Hit, Listing, listing
 from .sync import Progress, WalkReport, forget_missing, index_file, last_walk, walk
@@ -91,6 +92,10 @@ class Catalogue:
         with self.engine.connect() as connection:
             row = connection.execute(select(articles.c.slug).where(articles.c.path == relative).limit(1)).first()
         return self.entry(row.slug) if row is not None else None
+
+    def details(self, paths: list[str]) -> dict[str, Details]:
+        """What a catalogue feed shows of the articles at `paths` beyond their listing's hits, by path."""
+        return details(self.engine, paths)
 
     def path_of(self, slug: str) -> Path | None:
         """The file of the article `slug` as the index knows it; the folder's own look-up if the index

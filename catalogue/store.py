@@ -60,9 +60,12 @@ def store_article(connection: Connection, record: ArticleRecord, now: datetime.d
 
 
 def changed(connection: Connection) -> None:
-    """Mark the index changed: counts kept for the index as it was are not used again."""
-    connection.execute(delete(state).where(state.c.name == "generation"))
+    """Mark the index changed, and when: counts kept for the index as it was are not used again, and
+    feeds made of it are out of date."""
+    connection.execute(delete(state).where(state.c.name.in_(["generation", "changed_at"])))
     connection.execute(insert(state).values(name="generation", value=uuid.uuid4().hex))
+    connection.execute(insert(state).values(name="changed_at",
+                                            value=datetime.datetime.now(datetime.timezone.utc).isoformat()))
 
 
 def store_stat(connection: Connection, path: str, size: int, mtime_ns: int) -> None:

@@ -17,6 +17,7 @@ fi
 command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)     # pdfinfo, pdffonts, pdftotext, pdftoppm
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)  # EPUBCheck runs on Java
+command -v jing >/dev/null 2>&1 || missing+=(jing)                    # the OPDS feeds' RELAX NG schema
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)           # DAISY Ace and the browser tests
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)               # DAISY Ace and axe-core
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)   # the queue tests start their own, on loopback
