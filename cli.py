@@ -1,4 +1,4 @@
-"""The command line: `pressroom export | book | send | formats | list | search | index | worker | serve`, thin
+"""The command line: `pressroom export | book | periodical | send | formats | list | search | index | worker | serve`, thin
 doors onto the exporters, the catalogue and delivery."""
 
 from __future__ import annotations
@@ -345,6 +345,46 @@ def _publication(source: str, content_dir: Path, allowed_hosts: tuple[str, ...])
         return read_book(books.manifest(source), within=content_dir)
     raise PressroomError(f"{source}: there is no such file, and no article or book of that slug in {content_dir} "
                          f"(`pressroom list --content {content_dir}` lists the articles)")
+
+
+@main.command("periodical")
+@click.argument("definition", metavar="FILE.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@content_option
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write the issue's editions (the periodical's formats) to this folder.")
+@allow_host_option("Fetch feeds and pages")
+def periodical_command(definition: Path, content_dir: Path, output_dir: Path | None,
+                       allowed_hosts: tuple[str, ...]) -> None:
+    """Make an issue of the periodical FILE.yaml now: every item its feeds have that no earlier issue
+    held, bound as a book of the library (a part per feed), sent where the file says."""
+    from .periodicals.definition import read_periodical
+    from .periodicals.issue import make_issue
+    from .periodicals.publishing import publish_issue
+
+    try:
+        periodical = read_periodical(definition)
+        outcome = make_issue(periodical, content_dir, allowed_hosts)
+        for missing in outcome.missing_feeds:
+            click.echo(f"warning: a feed is missing from the issue: {missing}", err=True)
+        for notice in outcome.notices:
+            click.echo(f"warning: {notice}", err=True)
+        published = publish_issue(periodical, outcome.manifest, content_dir, output_dir) if outcome.manifest else None
+    except PressroomError as error:
+        _fail(error)
+    if outcome.manifest:
+        click.echo(str(outcome.manifest))
+    if published:
+        for warning in published.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        for path in published.written:
+            click.echo(str(path))
+        for address in published.sent:
+            click.echo(f"sent to {address}")
+    click.echo(outcome.summary, err=True)
+    if published and published.problems:
+        for problem in published.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(1)
 
 
 @main.command("formats")
