@@ -57,7 +57,7 @@ TIERS = {
     "render": ("test_book_typography", "test_cli", "test_edition_dates", "test_edition_ids", "test_export_workers",
                "test_html", "test_layout_limits", "test_print",
                "test_languages", "test_pdf", "test_quotes"),
-    "validators": ("test_books", "test_content_model", "test_editions_valid", "test_epub", "test_hostile",
+    "validators": ("test_books", "test_content_model", "test_editions_valid", "test_epub", "test_hostile", "test_periodicals",
                    "test_web_corpus"),
     "server": ("test_app", "test_attacks", "test_catalogue", "test_concurrency", "test_import_bounds", "test_send",
                "test_send_web", "test_web_add", "test_web_add_page", "test_web_books", "test_web_catalogue",
