@@ -203,6 +203,8 @@ def _whole_number(path: Path, values: dict[str, Located], key: str, default: int
     if key not in values:
         return default
     value, line = values[key]
+    if isinstance(value, str) and value.strip().isdigit():  # a feed's keys are read as written
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
         raise ContentError(path, f"'{key}' is {quoted(value)}, not a whole number from {least} to {most}", line=line,
                            fix=f"write e.g. '{key}: {default}'")

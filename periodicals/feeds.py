@@ -18,6 +18,8 @@ FEED_TYPES = "application/rss+xml,application/atom+xml,application/rdf+xml,appli
 # it: an entity bomb expands a few kilobytes into gigabytes, an external entity reads files.
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY|<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*>", re.IGNORECASE)
+_ADDRESS_AND_NAME = re.compile(r"^[^\s()]+@[^\s()]+\s*\((.+)\)$")
+_ADDRESS_ONLY = re.compile(r"^[^\s()]+@[^\s()]+$")
 _WIDE_ENCODINGS = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
 
 
@@ -92,6 +94,18 @@ def _declares_entities(data: bytes) -> bool:
     return False
 
 
+def _authors(entry) -> tuple[str, ...]:
+    """The names the item credits: RSS writes "address (Name)", which feedparser splits badly; an
+    address alone names no one."""
+    raw = " ".join((entry.get("author") or "").split())
+    written = _ADDRESS_AND_NAME.match(raw)
+    if written:
+        return (written.group(1).strip(),)
+    names = [" ".join((author.get("name") or "").split()) for author in entry.get("authors", [])
+             if len(entry.get("authors", [])) > 1] or [raw]
+    return tuple(dict.fromkeys(name for name in names if name and not _ADDRESS_ONLY.match(name)))
+
+
 def _item(entry) -> FeedItem | None:
     link = entry.get("link") or None
     if link and not link.lower().startswith(("http://", "https://")):
@@ -101,9 +115,7 @@ def _item(entry) -> FeedItem | None:
         return None
     contents = [part.get("value", "") for part in entry.get("content", []) if part.get("value")]
     summary = entry.get("summary", "") or ""
-    authors = tuple(dict.fromkeys(name for name in (
-        [(author.get("name") or "").strip() for author in entry.get("authors", [])]
-        or [(entry.get("author") or "").strip()]) if name))
+    authors = _authors(entry)
     when = entry.get("published_parsed") or entry.get("updated_parsed")
     date = datetime.date(when.tm_year, when.tm_mon, when.tm_mday) if when else None
     categories = tuple(dict.fromkeys(term for term in (

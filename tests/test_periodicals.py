@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from feed_site import NewsSite, news_routes, news_site
+from pressroom.articles import read_article
 from pressroom.cli import main
 from pressroom.periodicals.definition import read_periodical
 from pressroom.periodicals.issue import make_issue
@@ -129,9 +130,10 @@ def test_an_item_whose_page_fails_is_the_feeds_summary_marked_as_such(tmp_path):
         result = run(definition(tmp_path, base, "[epub]"), tmp_path)
     assert result.exit_code == 0, result.output
     assert "Harbour story 2" in result.output and "summary stands in" in result.output
-    (stored,) = [path.read_text() for path in (tmp_path / "content").glob("*/*.md") if "Summary of story" in path.read_text()]
-    assert "From the feed's summary: its page could not be imported" in stored
-    assert "Summary of story 2." in stored
+    article = read_article(next(path for path in (tmp_path / "content").glob("*/*.md") if "Summary of story" in path.read_text()))
+    assert article.metadata.subtitle == "From the feed's summary: its page could not be imported"
+    assert [author.name for author in article.metadata.authors] == ["Ines Ferreira"]
+    assert article.metadata.subjects == ("Harbour",)
 
 
 def test_an_entity_bomb_a_huge_feed_and_items_at_an_unallowed_address_are_refused(tmp_path):
