@@ -493,15 +493,19 @@ def _print_listing(content_dir: Path, filters, limit: int | None, as_json: bool,
 @queue_option("The Redis queue to take export jobs from", required=True)
 @click.option("--processes", default=os.cpu_count() or 1, show_default="one per core", type=click.IntRange(1, 256),
               help="Jobs run at once; each export still runs in a limited process of its own.")
-def worker_command(queue_url: str, processes: int) -> None:
+@content_option
+@click.option("--beat", is_flag=True, help="Also run the schedules of the periodicals in periodicals/ beside the "
+                                           "content folder (one worker with --beat per deployment).")
+def worker_command(queue_url: str, processes: int, content_dir: Path, beat: bool) -> None:
     """Run export jobs from a queue (any number of machines may run workers)."""
     from .jobs.queue import redacted
     from .jobs.worker import run_worker
 
     _warn_of_password_shown(queue_url)
-    click.echo(f"Pressroom worker: {processes} processes on {redacted(queue_url)} (Ctrl+C stops it)", err=True)
+    click.echo(f"Pressroom worker: {processes} processes on {redacted(queue_url)}"
+               f"{', with the periodicals schedule' if beat else ''} (Ctrl+C stops it)", err=True)
     try:
-        run_worker(queue_url, processes)
+        run_worker(queue_url, processes, content_dir, beat)
     except PressroomError as error:
         _fail(error)
 

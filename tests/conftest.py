@@ -62,7 +62,7 @@ TIERS = {
     "server": ("test_app", "test_attacks", "test_catalogue", "test_concurrency", "test_import_bounds", "test_send",
                "test_send_web", "test_web_add", "test_web_add_page", "test_web_books", "test_web_catalogue",
                "test_web_import"),
-    "queue": ("test_queue", "test_queue_attacks", "test_send_queue"),
+    "queue": ("test_periodical_beat", "test_queue", "test_queue_attacks", "test_send_queue"),
     "browser": ("test_browser", "test_browser_catalogue"),
     "packaging": ("test_packaging",),
 }
