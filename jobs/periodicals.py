@@ -12,15 +12,11 @@ from celery.schedules import crontab
 
 from ..articles import PressroomError
 from ..articles.webimport.fetching import allowed_hosts_from_environment
+from ..periodicals.definition import periodicals_folder
 
 PERIODICAL_TASK_NAME = "pressroom.periodical"
 CONTENT_SETTING = "pressroom_content"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-
-
-def periodicals_folder(content_dir: Path) -> Path:
-    """The folder of a content folder's periodicals: `periodicals/` beside it."""
-    return Path(content_dir).resolve().parent / "periodicals"
 
 
 def run_periodical_job(task, payload: Any) -> dict[str, Any]:

@@ -56,6 +56,11 @@ class Periodical:
     digest: str
 
 
+def periodicals_folder(content_dir: Path) -> Path:
+    """The folder of a content folder's periodicals: `periodicals/` beside it."""
+    return Path(content_dir).resolve().parent / "periodicals"
+
+
 def read_periodical(path: Path | str) -> Periodical:
     """The periodical the YAML file at `path` describes; a ContentError naming its line and the fix otherwise."""
     path = Path(path)
