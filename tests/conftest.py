@@ -52,7 +52,7 @@ VALID_MARKDOWN = (
 TIERS = {
     "unit": ("test_attribute_values", "test_entry_points", "test_fetch_guard", "test_fetcher", "test_front_matter_text",
              "test_hyphenation_cache", "test_import_graph", "test_locations", "test_markdown_export",
-             "test_markdown_reader", "test_pasting", "test_print_geometry", "test_properties", "test_registry", "test_settings",
+             "test_markdown_reader", "test_pasting", "test_periodical_definition", "test_print_geometry", "test_properties", "test_registry", "test_settings",
              "test_text_reader", "test_uploads", "test_yaml_loader"),
     "render": ("test_book_typography", "test_cli", "test_edition_dates", "test_edition_ids", "test_export_workers",
                "test_html", "test_layout_limits", "test_print",
