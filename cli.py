@@ -1,4 +1,4 @@
-"""The command line: `pressroom export | book | send | formats | list | search | index | worker | serve`, thin
+"""The command line: `pressroom export | book | periodical | send | formats | list | search | index | worker | serve`, thin
 doors onto the exporters, the catalogue and delivery."""
 
 from __future__ import annotations
@@ -362,6 +362,46 @@ def _publication(source: str, content_dir: Path, allowed_hosts: tuple[str, ...])
                          f"(`pressroom list --content {content_dir}` lists the articles)")
 
 
+@main.command("periodical")
+@click.argument("definition", metavar="FILE.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@content_option
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write the issue's editions (the periodical's formats) to this folder.")
+@allow_host_option("Fetch feeds and pages")
+def periodical_command(definition: Path, content_dir: Path, output_dir: Path | None,
+                       allowed_hosts: tuple[str, ...]) -> None:
+    """Make an issue of the periodical FILE.yaml now: every item its feeds have that no earlier issue
+    held, bound as a book of the library (a part per feed), sent where the file says."""
+    from .periodicals.definition import read_periodical
+    from .periodicals.issue import make_issue
+    from .periodicals.publishing import publish_issue
+
+    try:
+        periodical = read_periodical(definition)
+        outcome = make_issue(periodical, content_dir, allowed_hosts)
+        for missing in outcome.missing_feeds:
+            click.echo(f"warning: a feed is missing from the issue: {missing}", err=True)
+        for notice in outcome.notices:
+            click.echo(f"warning: {notice}", err=True)
+        published = publish_issue(periodical, outcome.manifest, content_dir, output_dir) if outcome.manifest else None
+    except PressroomError as error:
+        _fail(error)
+    if outcome.manifest:
+        click.echo(str(outcome.manifest))
+    if published:
+        for warning in published.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        for path in published.written:
+            click.echo(str(path))
+        for address in published.sent:
+            click.echo(f"sent to {address}")
+    click.echo(outcome.summary, err=True)
+    if published and published.problems:
+        for problem in published.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(1)
+
+
 @main.command("formats")
 def formats_command() -> None:
     """List the registered exporters."""
@@ -466,15 +506,19 @@ def _print_listing(content_dir: Path, filters, limit: int | None, as_json: bool,
 @queue_option("The Redis queue to take export jobs from", required=True)
 @click.option("--processes", default=os.cpu_count() or 1, show_default="one per core", type=click.IntRange(1, 256),
               help="Jobs run at once; each export still runs in a limited process of its own.")
-def worker_command(queue_url: str, processes: int) -> None:
+@content_option
+@click.option("--beat", is_flag=True, help="Also run the schedules of the periodicals in periodicals/ beside the "
+                                           "content folder (one worker with --beat per deployment).")
+def worker_command(queue_url: str, processes: int, content_dir: Path, beat: bool) -> None:
     """Run export jobs from a queue (any number of machines may run workers)."""
     from .jobs.queue import redacted
     from .jobs.worker import run_worker
 
     _warn_of_password_shown(queue_url)
-    click.echo(f"Pressroom worker: {processes} processes on {redacted(queue_url)} (Ctrl+C stops it)", err=True)
+    click.echo(f"Pressroom worker: {processes} processes on {redacted(queue_url)}"
+               f"{', with the periodicals schedule' if beat else ''} (Ctrl+C stops it)", err=True)
     try:
-        run_worker(queue_url, processes)
+        run_worker(queue_url, processes, content_dir, beat)
     except PressroomError as error:
         _fail(error)
 

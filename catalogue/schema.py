@@ -73,3 +73,19 @@ book_entries = Table(
     Column("slug", Text, nullable=False),
 )
 
+
+periodical_items = Table(
+    "periodical_items", metadata,
+    Column("periodical", Text, primary_key=True),
+    Column("item_key", Text, primary_key=True),
+    Column("issue", Integer, nullable=False),
+)
+
+periodical_issues = Table(
+    "periodical_issues", metadata,
+    Column("periodical", Text, primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("made", Date, nullable=False),
+    Column("book", Text, nullable=False),
+    Column("articles", Text, nullable=False),
+)

@@ -20,6 +20,7 @@ from ..delivery import send_edition
 from ..execution import ExportLimits, export_set
 from ..exporters import Edition, ExportFailed, plan_editions
 from .payload import Job, editions_result, read_job, read_send_job, scratch_folder
+from .periodicals import CONTENT_SETTING, PERIODICAL_TASK_NAME, run_periodical_job
 from .results import reason_text
 
 TASK_NAME = "pressroom.export"
@@ -44,8 +45,9 @@ def redacted(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def queue_app(url: str) -> Celery:
-    """The Celery app for the queue at `url` (redis://[:password@]host:port/db), export and send tasks included."""
+def queue_app(url: str, content_dir: Path | None = None) -> Celery:
+    """The Celery app for the queue at `url` (redis://[:password@]host:port/db), export, send and
+    periodical tasks included; a worker's `content_dir` is where its periodicals' issues go."""
     limits = ExportLimits()
     app = Celery("pressroom", broker=url, backend=url, set_as_current=False)
     app.conf.update(
@@ -60,6 +62,9 @@ def queue_app(url: str) -> Celery:
     )
     app.task(name=TASK_NAME, bind=True)(run_job)
     app.task(name=SEND_TASK_NAME, bind=True)(run_send_job)
+    app.task(name=PERIODICAL_TASK_NAME, bind=True)(run_periodical_job)
+    if content_dir is not None:
+        app.conf.update({CONTENT_SETTING: str(Path(content_dir).resolve())})
     return app
 
 

@@ -20,8 +20,9 @@ from .binding import bind
 from .book import Book, Chapter, Part
 
 MAX_MANIFEST_CHARS = 64 * 1024
-BOOK_TEXT_FIELDS = ("title", "subtitle", "description", "publisher", "rights", "identifier", "cover")
-KNOWN_KEYS = (*BOOK_TEXT_FIELDS, "editors", "authors", "lang", "language", "date", "articles", "parts")
+BOOK_TEXT_FIELDS = ("title", "subtitle", "description", "publisher", "rights", "identifier", "cover", "series")
+KNOWN_KEYS = (*BOOK_TEXT_FIELDS, "series_position", "editors", "authors", "lang", "language", "date", "articles",
+              "parts")
 ENTRY_KEYS = ("path", "title", "authors")
 _ENTRY_FIX = "write each entry as '- essays/one.md', or as '- path: essays/one.md' with 'title:' or 'authors:' under it"
 
@@ -80,7 +81,7 @@ def read_manifest(path: Path | str) -> Manifest:
     warnings: list[str] = []
     fields, metadata_warnings = metadata_fields(path, {key: value for key, value in values.items()
                                                        if key in (*BOOK_TEXT_FIELDS, "authors", "lang", "language",
-                                                                  "date")})
+                                                                  "date", "series_position")})
     warnings += metadata_warnings
     editors = (people(path, "editors", values["editors"].value, values["editors"].line, warnings)
                if values.get("editors", Located(None, 0)).value is not None else ())

@@ -53,13 +53,19 @@ def add_page_address(library: ArticleFolder, url: str, fetcher: Fetcher, replace
     """Fetch the page at `url` through `fetcher` (once: the library keeps what came; one fetcher is one
     import, under one deadline) and store it, as `add_page_upload` does."""
     page = fetch_page(url.strip(), fetcher)
-    article = read_fetched_page(page, fetcher)
+    return add_read_page(library, read_fetched_page(page, fetcher), page.data, page.url, replace)
+
+
+def add_read_page(library: ArticleFolder, article: Article, original: bytes, address: str,
+                  replace: bool = False) -> Article:
+    """Store `article`, already read from the page whose bytes are `original` (fetched from `address`),
+    as its Markdown with its images, the page kept in `original/`."""
     library.folder.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=library.folder))
     try:
         (staging / ORIGINAL_FOLDER).mkdir()
-        (staging / ORIGINAL_FOLDER / f"{article.slug}.html").write_bytes(page.data)
-        return _store(library, staging, article, replace, page.url, page.url)
+        (staging / ORIGINAL_FOLDER / f"{article.slug}.html").write_bytes(original)
+        return _store(library, staging, article, replace, address, address)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

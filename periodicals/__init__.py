@@ -1,0 +1,1 @@
+"""Periodicals: feeds fetched on a schedule and bound into dated issues, each a book of the library."""
