@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -24,6 +25,7 @@ from .state import catalogue
 ROLE = "pressroom_role"
 BASIC = "pressroom_basic"
 WRONG = "The name or the password is wrong."
+BASIC_CHALLENGE = WWWAuthenticate("Basic", {"realm": "Pressroom", "charset": "UTF-8"})
 LOCAL = "(this computer)"  # who acts when there is no account yet
 blueprint = Blueprint("auth", __name__)
 
@@ -127,10 +129,10 @@ def guard():
         abort(403, f"This needs the {needed} role; {actor.name} is {_a(actor.role)}.")
     if request.blueprint == "api":
         raise Unauthorized("Send an API token: Authorization: Bearer TOKEN.",
-                           www_authenticate='Bearer realm="Pressroom"')
+                           www_authenticate=WWWAuthenticate("Bearer", {"realm": "Pressroom"}))
     if getattr(view, BASIC, False):
         raise Unauthorized("Give your name and password, or a token as the password.",
-                           www_authenticate='Basic realm="Pressroom", charset="UTF-8"')
+                           www_authenticate=BASIC_CHALLENGE)
     return redirect(url_for("auth.sign_in_form", next=request.full_path.rstrip("?")), code=303)
 
 
@@ -141,7 +143,8 @@ def identify(credentials_accepted: bool) -> Actor:
         holder = store().token_holder(sent.token or "")
         if holder is None:
             raise Unauthorized("The token is wrong, revoked or expired.",
-                               www_authenticate='Bearer realm="Pressroom", error="invalid_token"')
+                               www_authenticate=WWWAuthenticate("Bearer", {"realm": "Pressroom",
+                                                                               "error": "invalid_token"}))
         account, token = holder
         held = token.role if allows(account.role, token.role) else account.role
         return Actor(account.name, held, token.name)
@@ -167,7 +170,7 @@ def _basic(name: str, password: str) -> Actor:
         if account is not None:
             return Actor(account.name, account.role)
     limits.failed()
-    raise Unauthorized(WRONG, www_authenticate='Basic realm="Pressroom", charset="UTF-8"')
+    raise Unauthorized(WRONG, www_authenticate=BASIC_CHALLENGE)
 
 
 def checked_password(name: str, password: str) -> Account | None:
