@@ -59,7 +59,7 @@ TIERS = {
                "test_languages", "test_pdf", "test_quotes"),
     "validators": ("test_books", "test_content_model", "test_editions_valid", "test_epub", "test_hostile",
                    "test_web_corpus"),
-    "server": ("test_accounts", "test_api", "test_app", "test_attacks", "test_catalogue", "test_concurrency", "test_import_bounds", "test_send",
+    "server": ("test_accounts", "test_api", "test_api_server", "test_app", "test_attacks", "test_catalogue", "test_concurrency", "test_import_bounds", "test_send",
                "test_send_web", "test_web_add", "test_web_add_page", "test_web_books", "test_web_catalogue",
                "test_web_import"),
     "queue": ("test_queue", "test_queue_attacks", "test_send_queue"),
