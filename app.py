@@ -40,5 +40,5 @@ def create_app(config: dict | None = None) -> Flask:
                       edition_views.book_views, delivery.blueprint, auth.blueprint, account_pages.blueprint,
                       api.blueprint):
         app.register_blueprint(blueprint)
-    auth.init_app(app)  # after every blueprint: it refuses a route that declares no role
+    auth.init_app(app)  # after every blueprint: it refuses a view that declares no role
     return app

@@ -20,12 +20,12 @@ from ..exporters.filenames import option_words
 from .auth import actor, audit, role
 from .downloads import content_disposition
 from .imports import import_slot
+from .openapi import PREFIX, document
 from .listing import requested_filters, requested_page, requested_sort
 from .security import csrf_valid
 from .state import catalogue, edition, find_article, requested_options, shelf, state
 from .work import RETRY_AFTER_SECONDS, JobPending
 
-PREFIX = "/api/v1"
 blueprint = Blueprint("api", __name__, url_prefix=PREFIX)
 MAX_JSON_BYTES = 8 * 1024 * 1024
 MAX_PER_PAGE = 200
@@ -293,14 +293,11 @@ def delete_book(slug: str):
 
 
 def openapi_document():
-    from .openapi import document
-
     return jsonify(document(OPERATIONS))
 
 
 ARTICLE = {"$ref": "#/components/schemas/Article"}
 BOOK = {"$ref": "#/components/schemas/Book"}
-PROBLEM = ("An error, in words (RFC 9457)", "application/problem+json", {"$ref": "#/components/schemas/Problem"})
 PAGE_QUERY = (
     ("q", {"type": "string", "maxLength": 500}, "Words, \"a phrase\" or prefix*, in titles, authors and text"),
     ("author", {"type": "string"}, "Only articles by this author"),

@@ -6,6 +6,8 @@ from __future__ import annotations
 from ..accounts.roles import ROLES
 from ..exporters import declared_options, load_exporters
 
+PREFIX = "/api/v1"
+PROBLEM = ("An error, in words (RFC 9457)", "application/problem+json", {"$ref": "#/components/schemas/Problem"})
 STRING_OR_NULL = {"type": ["string", "null"]}
 SCHEMAS = {
     "Problem": {"type": "object", "description": "RFC 9457 problem details", "properties": {
@@ -51,8 +53,7 @@ def edition_options() -> list[dict]:
 
 
 def document(operations) -> dict:
-    from .api import PREFIX, PROBLEM
-
+    """The OpenAPI document of `operations` (the API's `Operation`s), with the problems each may answer."""
     paths: dict[str, dict] = {}
     for operation in operations:
         parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
