@@ -63,7 +63,7 @@ TIERS = {
                "test_send_web", "test_web_add", "test_web_add_page", "test_web_books", "test_web_catalogue",
                "test_web_import"),
     "queue": ("test_queue", "test_queue_attacks", "test_send_queue"),
-    "browser": ("test_browser", "test_browser_catalogue"),
+    "browser": ("test_browser", "test_browser_accounts", "test_browser_catalogue"),
     "packaging": ("test_packaging",),
 }
 TIER_OF_FILE = {stem: tier for tier, stems in TIERS.items() for stem in stems}
