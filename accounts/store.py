@@ -8,7 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import PressroomError
@@ -236,10 +236,6 @@ class AccountStore:
             rows = connection.execute(select(audit_log).order_by(audit_log.c.id.desc())
                                       .limit(min(limit, MAX_AUDIT_ENTRIES))).all()
         return [AuditEntry(_aware(row.at), row.account, row.token, row.action, row.target) for row in rows]
-
-    def count(self) -> int:
-        with self.engine.connect() as connection:
-            return connection.execute(select(func.count()).select_from(accounts)).scalar_one()
 
     @staticmethod
     def _account(row) -> Account:
