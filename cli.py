@@ -506,8 +506,11 @@ def serve_command(host: str, port: int, content_dir: Path, queue_url: str | None
         _fail(PressroomError(f"--host {host} is reached from other computers, and there is no account yet, so "
                              "anyone could change the library: make one first with `pressroom users add NAME "
                              f"--role admin --content {content_dir}`, then serve again"))
-    app = create_app({"CONTENT_DIR": str(content_dir), "TRUSTED_HOSTS": hosts, "QUEUE_URL": queue_url,
-                      "ALLOWED_FETCH_HOSTS": allowed_hosts_from_environment() + allowed_hosts})
+    try:  # the settings of sign-in and proxies are read here
+        app = create_app({"CONTENT_DIR": str(content_dir), "TRUSTED_HOSTS": hosts, "QUEUE_URL": queue_url,
+                          "ALLOWED_FETCH_HOSTS": allowed_hosts_from_environment() + allowed_hosts})
+    except PressroomError as error:
+        _fail(error)
     click.echo(f"Pressroom is serving {content_dir} on http://{host}:{port}/ (Ctrl+C stops it)")
     # Threads beyond the export and import slots answer ordinary pages while editions are made and pages fetched.
     threads = app.config["EXPORT_SLOTS"] + app.config["IMPORT_SLOTS"] + PAGE_THREADS

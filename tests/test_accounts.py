@@ -218,3 +218,31 @@ def test_the_database_holds_no_password_or_token_in_clear(accounts_app):
     assert "$argon2id$" in everything
     for clear in (*PASSWORDS.values(), secret, secret.removeprefix("pressroom_")):
         assert clear not in everything
+
+
+def test_the_command_line_reads_passwords_from_stdin_and_shows_a_token_once(runner, content_dir):
+    from pressroom.cli import main
+
+    where = ["--content", str(content_dir)]
+    added = runner.invoke(main, ["users", "add", "ada", "--role", "editor", *where], input="ada-password\n")
+    assert added.exit_code == 0 and "ada-password" not in added.output
+    short = runner.invoke(main, ["users", "add", "bob", "--role", "reader", *where], input="short\n")
+    assert short.exit_code == 1 and "shorter than 8 characters" in short.output
+    made = runner.invoke(main, ["tokens", "create", "ada", "--expires", "30", "--label", "cms", *where])
+    secret = made.stdout.strip()
+    assert made.exit_code == 0 and secret.startswith("pressroom_")
+    listed = runner.invoke(main, ["tokens", "list", *where]).output
+    assert "ada\teditor\tcms" in listed and secret not in listed
+    too_much = runner.invoke(main, ["tokens", "create", "ada", "--role", "admin", *where])
+    assert too_much.exit_code == 1 and "at most editor" in too_much.output
+    assert "ada\teditor" in runner.invoke(main, ["users", "list", *where]).output
+    log = runner.invoke(main, ["audit", *where]).output
+    assert "added the account\tada" in log and "made a token\tada cms (#1)" in log and secret not in log
+
+
+def test_serving_other_computers_with_no_account_is_refused_saying_how_to_make_one(runner, content_dir, monkeypatch):
+    from pressroom.cli import main
+
+    monkeypatch.setenv("PRESSROOM_TRUSTED_HOSTS", "press.example.org")
+    refused = runner.invoke(main, ["serve", "--host", "192.0.2.10", "--content", str(content_dir)])
+    assert refused.exit_code == 1 and "pressroom users add NAME --role admin" in refused.output
