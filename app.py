@@ -8,7 +8,7 @@ from .articles.webimport.fetching import allowed_hosts_from_environment
 from .execution import ExportLimits
 from .exporters.rendering import TEMPLATES_DIR
 from .locations import default_content_dir, instance_dir
-from .web import books, delivery, edition_views, imports, library, opds, pages, periodicals
+from .web import account_pages, api, auth, books, delivery, edition_views, imports, library, opds, pages, periodicals
 from .web.security import secret_key, trusted_hosts_from_environment
 from .web.state import EXTENSION, WebState
 
@@ -37,6 +37,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions[EXTENSION] = WebState.from_config(app.config)
     app.extensions[imports.EXTENSION] = imports.ImportSlots(app.config["IMPORT_SLOTS"])
     for blueprint in (library.blueprint, edition_views.article_views, pages.blueprint, books.blueprint,
-                      edition_views.book_views, delivery.blueprint, opds.blueprint, periodicals.blueprint):
+                      edition_views.book_views, delivery.blueprint, opds.blueprint, periodicals.blueprint,
+                      auth.blueprint, account_pages.blueprint, api.blueprint):
         app.register_blueprint(blueprint)
+    auth.init_app(app)  # after every blueprint: it refuses a view that declares no role
     return app

@@ -1,5 +1,5 @@
-"""The command line: `pressroom export | book | periodical | send | formats | list | search | index | worker | serve`, thin
-doors onto the exporters, the catalogue and delivery."""
+"""The command line: `pressroom export | book | periodical | send | formats | list | search | index | worker |
+serve | users | tokens | audit`, thin doors onto the exporters, the catalogue, periodicals, delivery and the accounts."""
 
 from __future__ import annotations
 
@@ -555,15 +555,171 @@ def serve_command(host: str, port: int, content_dir: Path, queue_url: str | None
         except PressroomError as error:
             _fail(error)
     try:  # the folder as it is now, before the first page; pages look again every few seconds
-        _opened_catalogue(content_dir, walk=False).walk()
+        catalogue = _opened_catalogue(content_dir, walk=False)
+        catalogue.walk()
     except PressroomError as error:
         _fail(error)
-    app = create_app({"CONTENT_DIR": str(content_dir), "TRUSTED_HOSTS": hosts, "QUEUE_URL": queue_url,
-                      "ALLOWED_FETCH_HOSTS": allowed_hosts_from_environment() + allowed_hosts})
+    if not _loopback(host) and not _account_store(catalogue).any():
+        _fail(PressroomError(f"--host {host} is reached from other computers, and there is no account yet, so "
+                             "anyone could change the library: make one first with `pressroom users add NAME "
+                             f"--role admin --content {content_dir}`, then serve again"))
+    try:  # the settings of sign-in and proxies are read here
+        app = create_app({"CONTENT_DIR": str(content_dir), "TRUSTED_HOSTS": hosts, "QUEUE_URL": queue_url,
+                          "ALLOWED_FETCH_HOSTS": allowed_hosts_from_environment() + allowed_hosts})
+    except PressroomError as error:
+        _fail(error)
     click.echo(f"Pressroom is serving {content_dir} on http://{host}:{port}/ (Ctrl+C stops it)")
     # Threads beyond the export and import slots answer ordinary pages while editions are made and pages fetched.
     threads = app.config["EXPORT_SLOTS"] + app.config["IMPORT_SLOTS"] + PAGE_THREADS
     waitress.serve(app, host=host, port=port, threads=threads, ident="Pressroom")
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _account_store(catalogue):
+    from .accounts.store import AccountStore
+
+    return AccountStore(catalogue.engine)
+
+
+def _accounts(content_dir: Path):
+    try:
+        return _account_store(_opened_catalogue(content_dir, walk=False))
+    except PressroomError as error:
+        _fail(error)
+
+
+def _new_password() -> str:
+    """A new password typed twice at a prompt, or read from standard input's first line when it is not a terminal."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@main.group("users")
+def users_group() -> None:
+    """Accounts of the web UI and the API (the password is typed at a prompt or read from standard input)."""
+
+
+@users_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["reader", "editor", "admin"]), required=True,
+              help="reader: browse and download; editor: also add, replace, delete, books; admin: also accounts.")
+@content_option
+def users_add(name: str, role: str, content_dir: Path) -> None:
+    """Add the account NAME."""
+    accounts = _accounts(content_dir)
+    try:
+        accounts.add(name, role, _new_password())
+        accounts.record("(command line)", "added the account", name)
+    except PressroomError as error:
+        _fail(error)
+    click.echo(f"added {name} ({role})")
+
+
+@users_group.command("list")
+@content_option
+def users_list(content_dir: Path) -> None:
+    """List the accounts: name, role, since when."""
+    for account in _accounts(content_dir).accounts():
+        click.echo(f"{account.name}\t{account.role}\t{account.created:%Y-%m-%d}")
+
+
+@users_group.command("remove")
+@click.argument("name")
+@content_option
+def users_remove(name: str, content_dir: Path) -> None:
+    """Remove the account NAME and its tokens."""
+    accounts = _accounts(content_dir)
+    try:
+        accounts.remove(name)
+        accounts.record("(command line)", "removed the account", name)
+    except PressroomError as error:
+        _fail(error)
+    click.echo(f"removed {name}")
+
+
+@users_group.command("passwd")
+@click.argument("name")
+@content_option
+def users_passwd(name: str, content_dir: Path) -> None:
+    """Give the account NAME a new password (its sessions end)."""
+    accounts = _accounts(content_dir)
+    try:
+        accounts.set_password(name, _new_password())
+        accounts.record("(command line)", "changed the password of", name)
+    except PressroomError as error:
+        _fail(error)
+    click.echo(f"changed the password of {name}")
+
+
+@main.group("tokens")
+def tokens_group() -> None:
+    """API tokens (sent as `Authorization: Bearer TOKEN`)."""
+
+
+@tokens_group.command("create")
+@click.argument("account")
+@click.option("--role", type=click.Choice(["reader", "editor", "admin"]), default=None,
+              help="The token's role, at most the account's.  [default: the account's]")
+@click.option("--expires", "days", type=click.IntRange(1, 3650), default=None, metavar="DAYS",
+              help="Expire after DAYS days.  [default: never]")
+@click.option("--label", default="", help="What uses the token, to tell it apart in lists.")
+@content_option
+def tokens_create(account: str, role: str | None, days: int | None, label: str, content_dir: Path) -> None:
+    """Make a token of ACCOUNT and print it, this once (only its hash is kept)."""
+    accounts = _accounts(content_dir)
+    try:
+        token, secret = accounts.create_token(account, role, days, label)
+        accounts.record("(command line)", "made a token", f"{account} {token.name}")
+    except PressroomError as error:
+        _fail(error)
+    click.echo(f"token {token.name} of {account}, {token.role}; shown this once:", err=True)
+    click.echo(secret)
+
+
+@tokens_group.command("list")
+@click.option("--account", default=None, help="Only this account's tokens.")
+@content_option
+def tokens_list(account: str | None, content_dir: Path) -> None:
+    """List the tokens (never their secrets): number, account, role, label, expiry, last use, state."""
+    for token in _accounts(content_dir).tokens(account):
+        expires = f"{token.expires:%Y-%m-%d}" if token.expires else "never"
+        used = f"{token.last_used:%Y-%m-%d %H:%M}" if token.last_used else "never"
+        click.echo(f"{token.id}\t{token.account}\t{token.role}\t{token.label}\texpires {expires}\tused {used}\t"
+                   f"{'revoked' if token.revoked else 'valid'}")
+
+
+@tokens_group.command("revoke")
+@click.argument("number", type=int)
+@content_option
+def tokens_revoke(number: int, content_dir: Path) -> None:
+    """Revoke the token NUMBER (as `tokens list` shows it)."""
+    accounts = _accounts(content_dir)
+    try:
+        token = accounts.revoke(number)
+        accounts.record("(command line)", "revoked a token", f"{token.account} {token.name}")
+    except PressroomError as error:
+        _fail(error)
+    click.echo(f"revoked {token.name} of {token.account}")
+
+
+@main.command("audit")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000), metavar="N",
+              help="The latest N entries.")
+@content_option
+def audit_command(limit: int, content_dir: Path) -> None:
+    """Who added, replaced, deleted or bound what, and when, newest first (times in UTC)."""
+    for entry in _accounts(content_dir).audit(limit):
+        who = f"{entry.account} with {entry.token}" if entry.token else entry.account
+        click.echo(f"{entry.at:%Y-%m-%d %H:%M:%S}\t{who}\t{entry.action}\t{entry.target}")
 
 
 def _warn_of_password_shown(queue_url: str) -> None:

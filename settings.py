@@ -65,6 +65,13 @@ VARIABLES = (
              "message's encoding)", "50"),
     Variable("PRESSROOM_SECRET_KEY", "the web UI's session key", "generated on first run and kept in the "
              "instance folder"),
+    Variable("PRESSROOM_SIGN_IN_ATTEMPTS", "wrong passwords (sign-in form or HTTP Basic) one address may give in "
+             "a window before it gets 429 until the window ends", "10"),
+    Variable("PRESSROOM_SIGN_IN_WINDOW_SECONDS", "the window of PRESSROOM_SIGN_IN_ATTEMPTS, in seconds", "300"),
+    Variable("PRESSROOM_SIGN_IN_DELAY_SECONDS", "the longest wait before a password of an account that was given "
+             "wrong passwords is checked (the wait grows with them; 0 turns it off)", "4"),
+    Variable("PRESSROOM_PROXY_HOPS", "how many reverse proxies stand before the server: their X-Forwarded-For, "
+             "-Proto and -Host headers are believed (the client's address, HTTPS for Secure cookies)", "0"),
     Variable("PRESSROOM_TRUSTED_HOSTS", "the Host names the web UI answers to, separated by commas "
              "(required with `serve --host 0.0.0.0`)", "the served host, and the loopback names"),
 )

@@ -59,11 +59,12 @@ TIERS = {
                "test_languages", "test_pdf", "test_quotes", "test_reader_editions"),
     "validators": ("test_books", "test_content_model", "test_editions_valid", "test_epub", "test_hostile",
                    "test_periodicals", "test_web_corpus"),
-    "server": ("test_app", "test_attacks", "test_catalogue", "test_concurrency", "test_import_bounds", "test_opds",
-               "test_opds_client", "test_send", "test_send_web", "test_web_add", "test_web_add_page", "test_web_books",
-               "test_web_catalogue", "test_web_import", "test_web_periodicals"),
+    "server": ("test_accounts", "test_api", "test_api_server", "test_app", "test_attacks", "test_catalogue",
+               "test_concurrency", "test_import_bounds", "test_opds", "test_opds_client", "test_send", "test_send_web",
+               "test_web_add", "test_web_add_page", "test_web_books", "test_web_catalogue", "test_web_import",
+               "test_web_periodicals"),
     "queue": ("test_periodical_beat", "test_queue", "test_queue_attacks", "test_send_queue"),
-    "browser": ("test_browser", "test_browser_catalogue", "test_phone_layout"),
+    "browser": ("test_browser", "test_browser_accounts", "test_browser_catalogue", "test_phone_layout"),
     "packaging": ("test_packaging",),
 }
 TIER_OF_FILE = {stem: tier for tier, stems in TIERS.items() for stem in stems}

@@ -173,8 +173,8 @@ def test_a_catalogue_from_before_a_migration_is_upgraded_and_other_tables_kept(a
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0001")
-        connection.execute(text("CREATE TABLE accounts (name TEXT)"))
-        connection.execute(text("INSERT INTO accounts VALUES ('ada')"))
+        connection.execute(text("CREATE TABLE local_notes (name TEXT)"))
+        connection.execute(text("INSERT INTO local_notes VALUES ('ada')"))
         connection.execute(text("INSERT INTO catalogue_state VALUES ('reader_version', :version)"),
                            {"version": READER_VERSION})
     engine.dispose()
@@ -184,7 +184,7 @@ def test_a_catalogue_from_before_a_migration_is_upgraded_and_other_tables_kept(a
         assert report.added == 5
         assert slugs(opened.listing(Filters(search="夜明け"))) == ["yoake"]
         with opened.engine.connect() as connection:
-            assert connection.execute(text("SELECT name FROM accounts")).scalars().all() == ["ada"]
+            assert connection.execute(text("SELECT name FROM local_notes")).scalars().all() == ["ada"]
             assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
     finally:
         opened.close()

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 
 from ..articles.library.shelf import BookProblem
 from ..catalogue.search import Filters, SearchError
+from .auth import audit, editor, reader
 from .listing import link, requested_page
 from .security import csrf_valid
 from .state import catalogue, shelf
@@ -22,6 +23,7 @@ PER_PAGE = 50
 
 
 @blueprint.get("/")
+@reader
 def index():
     wanted = request.args.get("q", "")[:500].casefold()
     books = [book for book in shelf().books() if wanted in book.title.casefold()]
@@ -32,11 +34,13 @@ def index():
 
 
 @blueprint.get("/new")
+@editor
 def new_form():
     return _form_page("web/book-new.html.jinja")
 
 
 @blueprint.post("/")
+@editor
 def make_book():
     """Save the chosen articles, in the order their places give, as a manifest; then show the book.
     The form's own search ("Find") shows the form again with what it found."""
@@ -48,10 +52,12 @@ def make_book():
     except BookProblem as problem:
         return _form_page("web/book-new.html.jinja", str(problem), request.form), 422
     catalogue().note_book()
+    audit("bound", f"book {slug}")
     return redirect(url_for("book_editions.preview", slug=slug), code=303)
 
 
 @blueprint.get("/<slug>/edit")
+@editor
 def edit_form(slug: str):
     book = _shelved(slug)
     chosen = [entry.slug for entry in (catalogue().entry_at(path) for path in book.articles) if entry is not None]
@@ -59,6 +65,7 @@ def edit_form(slug: str):
 
 
 @blueprint.post("/<slug>/edit")
+@editor
 def edit_book(slug: str):
     """Give the book the title and articles of the form (a new title renames it)."""
     _require_csrf()
@@ -70,21 +77,25 @@ def edit_book(slug: str):
     except BookProblem as problem:
         return _form_page("web/book-edit.html.jinja", str(problem), request.form, book=book), 422
     catalogue().note_book()
+    audit("bound", f"book {new_slug}")
     flash(f"“{' '.join(request.form.get('title', '').split())}” was saved.")
     return redirect(url_for("book_editions.preview", slug=new_slug), code=303)
 
 
 @blueprint.get("/<slug>/delete")
+@editor
 def delete_form(slug: str):
     return render_template("web/book-delete.html.jinja", book=_shelved(slug))
 
 
 @blueprint.post("/<slug>/delete")
+@editor
 def delete_book(slug: str):
     _require_csrf()
     book = _shelved(slug)
     shelf().delete(slug)
     catalogue().note_book()
+    audit("deleted", f"book {slug}")
     flash(f"The book “{book.title}” was deleted; its articles stay in the library.")
     return redirect(url_for("books.index"), code=303)
 

@@ -12,6 +12,7 @@ from ..delivery import AddressRefused, DeliveryFailed, MailNotConfigured, checke
 from ..exporters import OptionError, load_exporters, plan_editions
 from ..settings import SettingError
 from .addresses import remember_address, saved_addresses
+from .auth import reader
 from .edition_views import ARTICLES, BOOKS, query_of
 from .security import csrf_valid
 from .state import QUEUE_RETRY_SECONDS, edition, requested_options, state
@@ -36,6 +37,7 @@ def sending_offered() -> bool:
 
 @blueprint.post("/articles/<slug>/send", defaults={"kind": ARTICLES.name})
 @blueprint.post("/books/<slug>/send", defaults={"kind": BOOKS.name})
+@reader
 def send(slug: str, kind: str):
     if not csrf_valid(session, request.form.get("csrf_token")):
         abort(400, "The form has expired. Reload the page and send it again.")
@@ -66,6 +68,7 @@ def send(slug: str, kind: str):
 
 
 @blueprint.get("/sent/<job_id>")
+@reader
 def sent(job_id: str):
     """How a queued send goes: a page that looks again while it waits, then the preview or the reason."""
     from ..jobs.results import ResultRefused

@@ -14,6 +14,7 @@ from ..articles import Publication
 from ..exporters import OptionError, declared_options, load_exporters, plan_editions
 from ..exporters.filenames import edition_filename, option_words, options_read
 from ..exporters.html import render_reading_view
+from .auth import basic_auth, reader
 from .downloads import content_disposition
 from .state import check_report, edition, find_article, find_book, requested_options
 
@@ -45,6 +46,7 @@ def edition_views(kind: PublicationKind) -> Blueprint:
     blueprint = Blueprint(kind.name, __name__, url_prefix=kind.url_prefix)
 
     @blueprint.get("/")
+    @reader
     def preview(slug: str):
         publication = kind.find(slug)
         options = requested_options()
@@ -68,6 +70,8 @@ def edition_views(kind: PublicationKind) -> Blueprint:
                                endpoints=kind.name, deletable=kind.deletable, **context)
 
     @blueprint.get("/download/<format_name>")
+    @reader
+    @basic_auth
     def download(slug: str, format_name: str):
         plan = _plan(format_name)
         publication = kind.find(slug)
@@ -84,6 +88,7 @@ def edition_views(kind: PublicationKind) -> Blueprint:
         return response
 
     @blueprint.get("/view/<format_name>/<path:name>")
+    @reader
     def view_file(slug: str, format_name: str, name: str):
         """A file of an exporter's own preview: a PDF page as an image, an e-book document."""
         plan = _plan(format_name)
@@ -109,6 +114,7 @@ def edition_views(kind: PublicationKind) -> Blueprint:
         return response
 
     @blueprint.get("/check/<format_name>")
+    @reader
     def check(slug: str, format_name: str):
         plan = _plan(format_name)
         if plan.exporter.check_label is None:
@@ -123,6 +129,7 @@ def edition_views(kind: PublicationKind) -> Blueprint:
                                endpoints=kind.name)
 
     @blueprint.get("/files/<path:href>")
+    @reader
     def publication_file(slug: str, href: str):
         asset = kind.find(slug).asset(href)
         if asset is None:

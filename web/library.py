@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from ..articles import PressroomError, UploadedFile
 from ..articles.library.pasting import pasted_file
 from ..articles.webimport.fetching import Fetcher
+from .auth import audit, editor, reader
 from .imports import import_slot
 from .security import csrf_valid
 from ..catalogue.database import CatalogueError
@@ -20,6 +21,7 @@ PASTE_KINDS = ("detect", "md", "txt")
 
 
 @blueprint.get("/")
+@reader
 def index():
     filters, sort, page = requested_filters(), requested_sort(), requested_page()
     try:
@@ -37,11 +39,13 @@ def catalogue_unavailable(error: CatalogueError):
 
 
 @blueprint.get("/add")
+@editor
 def add_form():
     return render_template("web/add.html.jinja", error=None, form=None, pasted="")
 
 
 @blueprint.post("/add")
+@editor
 def add_article():
     _require_csrf()
     replace_existing = request.form.get("replace") == "on"
@@ -65,22 +69,26 @@ def add_article():
         form = request.form.get("source") if request.form.get("source") in ("paste", "address") else "upload"
         return render_template("web/add.html.jinja", error=str(error), form=form,
                                pasted=request.form.get("text", ""), values=request.form), 422
+    audit("replaced" if replace_existing else "added", article.slug)
     for warning in article.warnings:  # what an imported page lost: shown once, on the preview
         flash(warning, "notice")
     return redirect(url_for("editions.preview", slug=article.slug), code=303)
 
 
 @blueprint.get("/articles/<slug>/delete")
+@editor
 def delete_form(slug: str):
     entry = _entry(slug)
     return render_template("web/delete.html.jinja", entry=entry, books=shelf().using(catalogue().folder / entry.path))
 
 
 @blueprint.post("/articles/<slug>/delete")
+@editor
 def delete_article(slug: str):
     _require_csrf()
     entry = _entry(slug)
     catalogue().delete(slug)
+    audit("deleted", slug)
     flash(f"“{entry.title}” was deleted ({entry.path}).")
     return redirect(url_for("library.index"), code=303)
 

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from ..articles import ContentError, PressroomError
 from ..exporters import OptionError, UnknownFormat
 from ..exporters.rendering import TEMPLATES_DIR
+from .auth import public
 from .security import csrf_token
 from .work import JobPending
 
@@ -28,6 +29,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
 
 
 @blueprint.get("/static/<path:filename>")
+@public
 def static_file(filename: str):
     # Normalised first: "web/../pdf/print.css" is in pdf/, whatever it starts with.
     normal = posixpath.normpath(filename)
@@ -37,6 +39,7 @@ def static_file(filename: str):
 
 
 @blueprint.get("/favicon.ico")
+@public
 def favicon():
     """The site's icon, an SVG, where browsers look for it first."""
     return send_from_directory(TEMPLATES_DIR, "web/favicon.svg", mimetype="image/svg+xml", max_age=86400)

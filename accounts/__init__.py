@@ -1,0 +1,1 @@
+"""Accounts, their roles, API tokens and the audit log, kept in the catalogue's database."""
