@@ -107,6 +107,8 @@ class WebImages:
             key = address
         elif base and urlsplit(base).scheme in ("http", "https"):
             key = urljoin(base, address)
+        elif address.startswith("//"):
+            key = "https:" + address  # protocol-relative: on the web, whatever page holds it
         else:
             key = address
         if key not in self._loaded:
