@@ -15,7 +15,7 @@ from ..exporters import OptionError, declared_options, load_exporters, plan_edit
 from ..exporters.filenames import edition_filename, option_words, options_read
 from ..exporters.html import render_reading_view
 from .downloads import content_disposition
-from .state import check_report, edition, find_article, find_book, requested_options
+from .state import check_report, edition, find_article, find_book, preview_options, requested_options
 
 READING_VIEW = "reading"
 DOCUMENT_TYPES = ("application/xhtml+xml", "text/html")
@@ -47,7 +47,7 @@ def edition_views(kind: PublicationKind) -> Blueprint:
     @blueprint.get("/")
     def preview(slug: str):
         publication = kind.find(slug)
-        options = requested_options()
+        options = preview_options()
         exporters = load_exporters()
         views = {READING_VIEW: "Reading view"} | {name: exporter.preview_label for name, exporter in exporters.items()
                                                    if exporter.preview_label}
