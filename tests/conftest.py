@@ -60,7 +60,7 @@ TIERS = {
     "validators": ("test_books", "test_content_model", "test_editions_valid", "test_epub", "test_hostile",
                    "test_periodicals", "test_web_corpus"),
     "server": ("test_app", "test_attacks", "test_catalogue", "test_concurrency", "test_import_bounds", "test_opds",
-               "test_opds_client", "test_send", "test_send_web", "test_web_add", "test_web_add_language", "test_web_add_page", "test_web_books",
+               "test_opds_client", "test_send", "test_send_web", "test_web_add", "test_web_add_language", "test_web_add_notices", "test_web_add_page", "test_web_books",
                "test_web_catalogue", "test_web_import", "test_web_import_metadata", "test_web_options", "test_web_periodicals"),
     "queue": ("test_periodical_beat", "test_queue", "test_queue_attacks", "test_send_queue"),
     "browser": ("test_browser", "test_browser_catalogue", "test_phone_layout"),

@@ -3,6 +3,7 @@ in a staging folder, moved in whole; a replaced article is kept until its succes
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import os
 import shutil
@@ -115,7 +116,12 @@ def store_staged(library: ArticleFolder, article_dir: Path, source_name: str, re
         slug = name_slug if replace and stored_as(library, name_slug) else _free_slug(library, name_slug)
         os.rename(article_dir / source_name, article_dir / f"{slug}{extension}")
         _move_in(library, article_dir, slug)
-        return read_article(library.folder / slug / f"{slug}{extension}")
+        stored = read_article(library.folder / slug / f"{slug}{extension}")
+    if slug == name_slug:
+        return stored
+    renamed = (f"an article named “{name_slug}” is already in the library, so this one was stored under another "
+               f"name: “{slug}” (to replace the other, add it again with “replace”)")
+    return dataclasses.replace(stored, warnings=(renamed, *stored.warnings))
 
 
 def unpacked_files(files: list[UploadedFile]) -> list[UploadedFile]:
