@@ -110,9 +110,9 @@ class Catalogue:
         path = self.path_of(slug)
         return read_article(path) if path is not None else None
 
-    def add(self, files: list[UploadedFile], replace: bool = False) -> Article:
+    def add(self, files: list[UploadedFile], replace: bool = False, language: str | None = None) -> Article:
         """Store a new article made of `files` (see `Library.add`) and index it."""
-        return self._indexed(self.library.add(files, replace))
+        return self._indexed(self.library.add(files, replace, language))
 
     def add_address(self, url: str, fetcher: Fetcher, replace: bool = False) -> Article:
         """Fetch the page at `url` and store it (see `Library.add_address`), and index it."""

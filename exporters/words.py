@@ -58,6 +58,20 @@ def catalogue_languages() -> list[str]:
     return sorted(path.stem for path in CATALOGUE_DIR.glob("*.toml"))
 
 
+@lru_cache(maxsize=1)
+def language_choices() -> tuple[tuple[str, str], ...]:
+    """(tag, name) of each language that has a table, named in English and in itself ("German (Deutsch)"),
+    in the order of the English names."""
+    from babel import Locale
+
+    def name(tag: str) -> str:
+        locale = Locale.parse(tag)
+        english, own = locale.get_display_name("en"), locale.get_display_name(tag)
+        return english if english == own else f"{english} ({own})"
+
+    return tuple(sorted(((tag, name(tag)) for tag in catalogue_languages()), key=lambda choice: choice[1]))
+
+
 @lru_cache(maxsize=64)
 def words_for(language_tag: str) -> Words:
     """The catalogue for a BCP 47 tag ("en-GB", "pt-BR", "ar"): its primary language's table, else English;

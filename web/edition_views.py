@@ -16,7 +16,7 @@ from ..exporters.filenames import edition_filename, option_words, options_read
 from ..exporters.html import render_reading_view
 from .auth import basic_auth, reader
 from .downloads import content_disposition
-from .state import check_report, edition, find_article, find_book, requested_options
+from .state import check_report, edition, find_article, find_book, preview_options, requested_options
 
 READING_VIEW = "reading"
 DOCUMENT_TYPES = ("application/xhtml+xml", "text/html")
@@ -49,7 +49,7 @@ def edition_views(kind: PublicationKind) -> Blueprint:
     @reader
     def preview(slug: str):
         publication = kind.find(slug)
-        options = requested_options()
+        options = preview_options()
         exporters = load_exporters()
         views = {READING_VIEW: "Reading view"} | {name: exporter.preview_label for name, exporter in exporters.items()
                                                    if exporter.preview_label}

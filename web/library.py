@@ -13,6 +13,7 @@ from .imports import import_slot
 from .security import csrf_valid
 from ..catalogue.database import CatalogueError
 from ..catalogue.search import SORTS, SearchError
+from ..exporters.words import language_choices
 from .listing import facet_parameters, link, requested_filters, requested_page, requested_sort
 from .state import catalogue, shelf
 
@@ -41,7 +42,7 @@ def catalogue_unavailable(error: CatalogueError):
 @blueprint.get("/add")
 @editor
 def add_form():
-    return render_template("web/add.html.jinja", error=None, form=None, pasted="")
+    return render_template("web/add.html.jinja", error=None, form=None, pasted="", languages=language_choices())
 
 
 @blueprint.post("/add")
@@ -49,6 +50,7 @@ def add_form():
 def add_article():
     _require_csrf()
     replace_existing = request.form.get("replace") == "on"
+    language = _chosen_language()
     if request.form.get("source") == "address":
         files = []
     elif request.form.get("source") == "paste":
@@ -64,11 +66,12 @@ def add_article():
             with import_slot():
                 article = catalogue().add_address(request.form.get("url", ""), fetcher, replace=replace_existing)
         else:
-            article = catalogue().add(files, replace=replace_existing)
+            article = catalogue().add(files, replace=replace_existing, language=language)
     except PressroomError as error:
         form = request.form.get("source") if request.form.get("source") in ("paste", "address") else "upload"
         return render_template("web/add.html.jinja", error=str(error), form=form,
-                               pasted=request.form.get("text", ""), values=request.form), 422
+                               pasted=request.form.get("text", ""), values=request.form,
+                               languages=language_choices()), 422
     audit("replaced" if replace_existing else "added", article.slug)
     for warning in article.warnings:  # what an imported page lost: shown once, on the preview
         flash(warning, "notice")
@@ -99,6 +102,16 @@ def _entry(slug: str):
     if entry is None:
         abort(404, f"There is no article called “{slug}” in the library.")
     return entry
+
+
+def _chosen_language() -> str | None:
+    """The language the form chose for the article, or None to keep the one it declares (else detected)."""
+    chosen = request.form.get("lang", "detect")
+    if chosen == "detect":
+        return None
+    if chosen not in dict(language_choices()):
+        abort(400, "Choose the article’s language from the list, or let Pressroom tell it from the text.")
+    return chosen
 
 
 def _require_csrf() -> None:

@@ -14,8 +14,9 @@ from ..articles import Article, Book, ContentError, read_book
 from ..articles.library.shelf import Shelf
 from ..catalogue.library import Catalogue
 from ..execution import ExportLimits, export_set
-from ..exporters import Edition, EditionPlan, ExportFailed, ExportOptions, Finding, chosen_options
+from ..exporters import Edition, EditionPlan, ExportFailed, ExportOptions, Finding, OptionError, chosen_options
 from .cache import EditionCache
+from .remembered_options import remember_options, remembered_options
 from .work import BackgroundWork, JobPending
 
 EXTENSION = "pressroom"
@@ -111,7 +112,26 @@ def find_article(slug: str) -> Article:
 def requested_options() -> ExportOptions:
     """The edition options of this request's query; a form's hidden "off" before a ticked box's "on"
     means the last value wins."""
-    return chosen_options({name: request.args.getlist(name)[-1] for name in request.args})
+    return chosen_options(_query_values())
+
+
+def preview_options() -> ExportOptions:
+    """The options a preview shows: its query's over those this browser chose before (its links
+    carry them all, so downloads follow their URL alone); those the query names are remembered."""
+    named = _query_values()
+    options = chosen_options(named)
+    remember_options({name: named[name] for name in options})
+    remembered = {}
+    for name, value in remembered_options().items():
+        try:
+            remembered |= chosen_options({name: value})
+        except OptionError:  # an option whose choices changed since: its default again
+            continue
+    return ExportOptions({**remembered, **options})
+
+
+def _query_values() -> dict[str, str]:
+    return {name: request.args.getlist(name)[-1] for name in request.args}
 
 
 def edition(article: Article, plan: EditionPlan, options: ExportOptions, patient: bool = False) -> Edition:

@@ -81,12 +81,14 @@ class Library:
                 return read_article(path)
         return None
 
-    def add(self, files: list[UploadedFile], replace: bool = False) -> Article:
+    def add(self, files: list[UploadedFile], replace: bool = False, language: str | None = None) -> Article:
         """Store a new article made of `files`, as `add_upload` does; a saved web page (with its files,
-        or zipped) is stored as the Markdown its import makes, as `add_page_upload` does."""
+        or zipped) is stored as the Markdown its import makes, as `add_page_upload` does; either in
+        `language` when one is chosen."""
         files = unpacked_files(files)
         page = web_page_among(files)
-        return add_upload(self, files, replace) if page is None else add_page_upload(self, files, page, replace)
+        return add_upload(self, files, replace, language) if page is None \
+            else add_page_upload(self, files, page, replace, language)
 
     def add_address(self, url: str, fetcher: Fetcher, replace: bool = False) -> Article:
         """Fetch the web page at `url` once, through `fetcher`, and store it, as `add_page_address` does."""

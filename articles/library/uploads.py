@@ -3,6 +3,7 @@ in a staging folder, moved in whole; a replaced article is kept until its succes
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import os
 import shutil
@@ -15,7 +16,8 @@ from typing import Protocol
 
 from ...errors import ContentError
 from ..model import Article
-from ..readers.decoding import MAX_SOURCE_BYTES
+from ..readers.decoding import MAX_SOURCE_BYTES, decode_source
+from ..readers.front_matter import declaring_language
 from ..readers.sources import read_article, referenced_files, slug_for, stored_extensions
 from .archives import UnpackBudget, open_zip
 
@@ -53,8 +55,10 @@ class ArticleFolder(Protocol):
     def slugs(self) -> set[str]: ...
 
 
-def add_upload(library: ArticleFolder, files: list[UploadedFile], replace: bool = False) -> Article:
-    """Store a new article made of `files` (one `.md` or `.txt` and its images, or one `.zip`).
+def add_upload(library: ArticleFolder, files: list[UploadedFile], replace: bool = False,
+               language: str | None = None) -> Article:
+    """Store a new article made of `files` (one `.md` or `.txt` and its images, or one `.zip`); a
+    `language` chosen is written into its front matter, over the one it declared.
 
     The article is read and checked in a staging folder first; only a readable article is
     moved into the library, in one rename. Its slug comes from its file name; a slug already
@@ -63,6 +67,10 @@ def add_upload(library: ArticleFolder, files: list[UploadedFile], replace: bool 
     """
     files = unpacked_files(files)
     source = _the_source(files)
+    if language:
+        declared = UploadedFile(source.name, declaring_language(decode_source(Path(source.name), source.data),
+                                                                language).encode("utf-8"))
+        files, source = [declared if upload is source else upload for upload in files], declared
     files = _placed_where_used(source, files)
     name_slug = slug_for(Path(source.name))
     extension = PurePosixPath(source.name).suffix.lower()
@@ -108,7 +116,12 @@ def store_staged(library: ArticleFolder, article_dir: Path, source_name: str, re
         slug = name_slug if replace and stored_as(library, name_slug) else _free_slug(library, name_slug)
         os.rename(article_dir / source_name, article_dir / f"{slug}{extension}")
         _move_in(library, article_dir, slug)
-        return read_article(library.folder / slug / f"{slug}{extension}")
+        stored = read_article(library.folder / slug / f"{slug}{extension}")
+    if slug == name_slug:
+        return stored
+    renamed = (f"an article named “{name_slug}” is already in the library, so this one was stored under another "
+               f"name: “{slug}” (to replace the other, add it again with “replace”)")
+    return dataclasses.replace(stored, warnings=(renamed, *stored.warnings))
 
 
 def unpacked_files(files: list[UploadedFile]) -> list[UploadedFile]:

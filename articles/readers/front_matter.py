@@ -16,6 +16,7 @@ from .yaml_loader import Located, YamlLoader, quoted
 
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 _FENCE = re.compile(r"^---[ \t]*$")
+_LANGUAGE_KEY = re.compile(r"^(lang|language)[ \t]*:")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 TEXT_FIELDS = ("title", "subtitle", "description", "publisher", "rights", "series", "identifier",
                "cover", "source_url")
@@ -40,6 +41,20 @@ def split_front_matter(path: Path, text: str) -> tuple[str | None, str, int]:
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
     raise ContentError(path, "the front matter opened by '---' is never closed", line=1,
                        fix="end it with a line holding only '---'")
+
+
+def declaring_language(text: str, language: str) -> str:
+    """The source `text` (Markdown or plain text) with front matter declaring `language` (`lang:`),
+    in place of any language it declared; front matter is added when it has none."""
+    front, body, _ = split_front_matter(Path("source"), text)
+    kept = []
+    for line in (front or "").split("\n") if front else []:
+        if _LANGUAGE_KEY.match(line) or (kept and kept[-1] is None and line[:1] in (" ", "\t")):
+            kept.append(None)  # the key, and the indented lines that continue its value
+        else:
+            kept.append(line)
+    lines = [f"lang: {language}", *(line for line in kept if line is not None)]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body
 
 
 def parse_front_matter(path: Path, text: str) -> dict[str, Located]:

@@ -29,9 +29,10 @@ def web_page_among(files: list[UploadedFile]) -> UploadedFile | None:
 
 
 def add_page_upload(library: ArticleFolder, files: list[UploadedFile], page: UploadedFile,
-                    replace: bool = False) -> Article:
+                    replace: bool = False, language: str | None = None) -> Article:
     """Store the saved `page` among `files` (its `NAME_files/` folder, or those files sent loose, as a
-    browser sends them); the article returned carries the import's warnings, for the user to see."""
+    browser sends them), in `language` when one is chosen; the article returned carries the import's
+    warnings, for the user to see."""
     library.folder.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=library.folder))
     folder = PurePosixPath(page.name).name.split(".")[0] + "_files"
@@ -41,7 +42,7 @@ def add_page_upload(library: ArticleFolder, files: list[UploadedFile], page: Upl
             name = upload.name if upload is page or "/" in upload.name else f"{folder}/{upload.name}"
             (original / name).parent.mkdir(parents=True, exist_ok=True)
             (original / name).write_bytes(upload.data)
-        article = read_article(original / page.name)
+        article = read_article(original / page.name, language)
         return _store(library, staging, article, replace, str(original / page.name), page.name)
     except ContentError as error:
         raise ContentError(page.name, error.problem, line=error.line, fix=error.fix) from None

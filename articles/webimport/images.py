@@ -28,6 +28,9 @@ _SRCSET_ATTRIBUTES = ("data-srcset", "data-lazy-srcset", "srcset")
 _SRCSET_WIDTH = 2000
 # An image no side of which is longer than this is a tracking pixel or a spacer, not part of the article.
 TRACKING_PIXEL_SIDE = 2
+# How a saved page keeps its images, in words for the command line and the web UI (whose browsers cannot send a folder).
+WITH_ITS_FOLDER = ("save the page “complete” and add it with its folder; to upload them, zip the page and its folder "
+                   "together and upload the .zip")
 _EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 
 
@@ -107,6 +110,8 @@ class WebImages:
             key = address
         elif base and urlsplit(base).scheme in ("http", "https"):
             key = urljoin(base, address)
+        elif address.startswith("//"):
+            key = "https:" + address  # protocol-relative: on the web, whatever page holds it
         else:
             key = address
         if key not in self._loaded:
@@ -151,7 +156,7 @@ class WebImages:
         if scheme in ("http", "https"):
             if self.fetcher is None:
                 raise ImageDropped("it is on the web, and only a page named by its address has its images fetched "
-                                   "(save the page “complete”, with its folder)")
+                                   f"({WITH_ITS_FOLDER})")
             left = self.max_bytes - self.bytes_read
             try:
                 return self.fetcher.fetch(key, min(MAX_IMAGE_BYTES, left), accept="image/*").data
@@ -175,7 +180,7 @@ class WebImages:
         if relative.is_absolute() or not path.is_relative_to(folder):
             raise ImageDropped("it lies outside the page's folder")
         if not path.is_file():
-            raise ImageDropped("the file is not in the page's folder (save the page “complete”, with its folder)")
+            raise ImageDropped(f"the file is not in the page's folder ({WITH_ITS_FOLDER})")
         if path.stat().st_size > MAX_ASSET_BYTES:
             raise ImageDropped(f"it is larger than {MAX_ASSET_BYTES // (1024 * 1024)} MiB")
         return path.read_bytes()

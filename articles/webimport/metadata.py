@@ -12,6 +12,12 @@ from ..model import Author, Metadata
 from ..readers.front_matter import LANGUAGE_TAG
 
 _MAX_FIELD = 500
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# A byline's words that only introduce or join its date ("By Jane Doe, updated on 3 May").
+_DATE_JOINERS = {"on", "at", "updated", "published", "posted", "am", "pm"}
+_NUMBER = re.compile(r"^\d[\d:/.-]*(?:st|nd|rd|th)?$")
 
 
 def page_metadata(tree, found, page_url: str | None, fallback_title: str, language: str) -> Metadata:
@@ -21,7 +27,7 @@ def page_metadata(tree, found, page_url: str | None, fallback_title: str, langua
     title = _clean(found.title) or _clean(_meta(tree, "og:title")) or fallback_title
     return Metadata(
         title=title,
-        authors=tuple(Author(name) for name in _authors(found.author)),
+        authors=tuple(Author(name) for name in _authors(found.author, _date(found.date))),
         language=language,
         date=_date(found.date),
         description=_clean(found.description),
@@ -42,10 +48,32 @@ def _clean(text: str | None) -> str | None:
     return text or None
 
 
-def _authors(text: str | None) -> list[str]:
-    """trafilatura joins several authors with "; "."""
-    names = [_clean(name) for name in (text or "").split(";")]
+def _authors(text: str | None, date: datetime.date | None) -> list[str]:
+    """trafilatura joins several authors with "; "; each is the name alone (see `_name_only`)."""
+    names = [_name_only(_clean(name) or "", date) for name in (text or "").split(";")]
     return list(dict.fromkeys(name for name in names if name))[:20]
+
+
+def _name_only(name: str, date: datetime.date | None) -> str:
+    """`name` without a leading "By" and the date a byline glued after it ("Jane Doe November 3",
+    "By Jane Doe, 12 March 2024"): trailing numbers, weekdays, and month names that precede a number
+    or are the month of the page's `date`, so that "Theresa May" stays whole in other months."""
+    words = re.sub(r"^by\s+", "", name, flags=re.IGNORECASE).split()
+    cut = False
+    while len(words) > 1:
+        word = words[-1].strip(",.;:|·•–—-").lower()
+        month = next((index + 1 for index, full in enumerate(_MONTHS) if len(word) >= 3 and full.startswith(word)), None)
+        weekday = word in _WEEKDAYS or (cut and len(word) >= 3 and any(day.startswith(word) for day in _WEEKDAYS))
+        if not word or _NUMBER.match(word) or weekday:
+            words.pop()
+        elif month is not None and (cut or (date is not None and date.month == month)):
+            words.pop()
+        elif cut and word in _DATE_JOINERS:
+            words.pop()
+        else:
+            break
+        cut = True
+    return " ".join(words).rstrip(",;:|·•–—- ") if cut else " ".join(words)
 
 
 def _date(text: str | None) -> datetime.date | None:

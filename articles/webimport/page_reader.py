@@ -46,6 +46,9 @@ _INLINE = {"strong", "em", "u", "code", "sub", "sup", "a", "img", "br", "del", "
 # Underlines and other renderings on the web are links' and designers' styling, not the author's emphasis.
 _EMPHASIS = {"#b": "strong", "#i": "em", "#t": "code", "#sub": "sub", "#sup": "sup"}
 _UNWRAPPED = "pressroom-unwrapped"
+# A line that credits a picture: "Photo: …", "Photograph: …", "Credit: …", "Image © …", "© …".
+_CREDIT = re.compile(r"^(?:(?:photo(?:graph)?s?|pictures?|images?|illustrations?|credits?|foto|bild)\b(?: credits?)?"
+                     r"\s*[:/©]|©).{0,150}$", re.IGNORECASE)
 # What the conversion makes of trafilatura's elements; anything else it passed through (a stray
 # `<figcaption>` in a list, say) keeps only its content.
 _CONVERTED = {"body", "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "blockquote", "pre", "code", "strong",
@@ -90,11 +93,13 @@ class HtmlReader(Reader):
         base = self.url or _canonical(tree)
         warnings = [f"{name}: {warning}" for warning in _left_out_embeds(tree)]
         addresses, captions = _mark_images(tree)
+        table_captions = {" ".join(caption.text_content().split()) for caption in tree.iter("caption")} - {""}
         link_texts = {" ".join(link.text_content().split()) for link in tree.iter("a")}
         found = _extract(tree, base)
         if found is None or found.body is None:
             raise _no_article(path, name)
         body = _html_body(found.body)
+        _restore_table_captions(body, table_captions)
         language, told = article_language(name, language, declared_language(tree), body.xpath("string()"))
         warnings += told
         marks = quote_marks(language)
@@ -103,7 +108,8 @@ class HtmlReader(Reader):
         images = WebImages(name, None if self.url else path.parent, self.fetcher)
         assets = _take_images(body, addresses, captions, images, self.url, name, warnings)
         _resolve_links(body, base)
-        sections = _sections(body, (metadata.title, metadata.description or ""))
+        metadata = dataclasses.replace(metadata, subtitle=_take_standfirst(body, metadata.title, metadata.description))
+        sections = _sections(body, metadata.title, metadata.description)
         if _letters_outside_links(sections, link_texts) < MIN_ARTICLE_LETTERS:
             raise _no_article(path, name)
         used = {image.href for section in sections for image in section.images}
@@ -299,6 +305,19 @@ def _html_body(body):
     return body
 
 
+def _restore_table_captions(body, table_captions: set[str]) -> None:
+    """trafilatura makes a table's `<caption>` its first row (the caption in one cell, the others
+    empty): such a row becomes the caption again."""
+    for table in body.iter("table"):
+        row = next(table.iter("tr"), None)
+        cells = [] if row is None else [" ".join(cell.xpath("string()").split()) for cell in row]
+        if cells and cells[0] in table_captions and not any(cells[1:]):
+            row.getparent().remove(row)
+            caption = etree.Element("caption")
+            caption.text = cells[0]
+            table.insert(0, caption)
+
+
 def _take_images(body, addresses: dict[int, str], captions: dict[int, str], images: WebImages, base: str | None,
                  name: str, warnings: list[str]):
     """Load each image the extraction kept (web addresses relative to `base`, the fetched page's):
@@ -316,7 +335,7 @@ def _take_images(body, addresses: dict[int, str], captions: dict[int, str], imag
         except ImageDropped as reason:
             shown = "an embedded image" if (address or "").startswith("data:") else repr((address or "")[:200])
             dropped.setdefault(str(reason), []).append(shown)
-            _remove(img)
+            _drop_image(img)
             continue
         if image.tiny:
             _remove(img)
@@ -332,6 +351,20 @@ def _take_images(body, addresses: dict[int, str], captions: dict[int, str], imag
         warnings.append(f"{name}: image {listed} dropped: {reason}" if len(shown) == 1
                         else f"{name}: {len(shown)} images ({listed}) dropped: {reason}")
     return assets
+
+
+def _drop_image(img) -> None:
+    """Take a dropped image out, with the paragraph it leaves empty and the credit line after it
+    ("Photo: Getty Images"), which names what the edition no longer shows."""
+    parent = img.getparent()
+    empty = parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip() and not (img.tail or "").strip()
+    holder = parent if empty else img
+    following = holder.getnext()
+    _remove(img)
+    if empty:
+        _remove(parent)
+    if following is not None and following.tag == "p" and _CREDIT.match(" ".join(following.xpath("string()").split())):
+        _remove(following)
 
 
 def _make_figure(img, caption: str | None) -> None:
@@ -402,9 +435,10 @@ def _append_text(parent, index: int, text: str | None) -> None:
         parent[index - 1].tail = (parent[index - 1].tail or "") + text
 
 
-def _sections(body, repeated: tuple[str, ...]) -> tuple[Section, ...]:
+def _sections(body, title: str, description: str | None) -> tuple[Section, ...]:
     """Split the body at its `<h1>`/`<h2>` headings; those before any text that repeat the title or
     the description (the headline and the standfirst) are dropped."""
+    repeated = (title, description or "")
     ids = SectionIds()
     groups: list[tuple[str, str, list[str]]] = [(OPENING_ID, "", [])]
     loose = [html.escape(body.text or "", quote=False)]
@@ -432,6 +466,22 @@ def _sections(body, repeated: tuple[str, ...]) -> tuple[Section, ...]:
     return tuple(sections)
 
 
+def _take_standfirst(body, title: str, description: str | None) -> str | None:
+    """The standfirst: a block opening the text (after a headline) that says what the description
+    says, taken out of the body to be printed once, as the subtitle."""
+    if not description or (body.text or "").strip():
+        return None
+    for element in body:
+        text = " ".join(element.xpath("string()").split())
+        if element.tag in ("h1", "h2") and _same_text(text, title):
+            continue
+        if element.tag in ("p", "h1", "h2", "h3", "h4") and _words(text) == _words(description):
+            _remove(element)
+            return text
+        return None
+    return None
+
+
 def _flush(loose: list[str], groups: list[tuple[str, str, list[str]]]) -> None:
     """Text trafilatura left between blocks becomes a paragraph of its own."""
     text = "".join(loose)
@@ -440,11 +490,13 @@ def _flush(loose: list[str], groups: list[tuple[str, str, list[str]]]) -> None:
     loose.clear()
 
 
-def _same_text(heading: str, title: str) -> bool:
-    def words(text: str) -> list[str]:
-        return re.findall(r"\w+", text.lower())
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
 
-    return words(heading) == words(title) or (len(words(heading)) >= 3 and " ".join(words(heading)) in " ".join(words(title)))
+
+def _same_text(heading: str, title: str) -> bool:
+    return _words(heading) == _words(title) or (len(_words(heading)) >= 3
+                                                 and " ".join(_words(heading)) in " ".join(_words(title)))
 
 
 def _fallback_title(path: Path, url: str | None) -> str:

@@ -29,7 +29,7 @@ class PrintExporter(Exporter):
                "version and what it refuses (KDP: PDF/X-4 without bookmarks; IngramSpark: PDF/X-1a)."),
         Option("trim", "Trim size", "6x9", {**{name: trim.label for name, trim in TRIMS.items()},
                                             CUSTOM: "Custom (the server's PRESSROOM_PRINT_TRIM)"},
-               "The printed book's size; a custom size comes from --custom-trim or PRESSROOM_PRINT_TRIM."),
+               "The printed book's size; Custom is the size set where Pressroom runs (PRESSROOM_PRINT_TRIM)."),
         Option("paper", "Paper", "cream", PAPERS, "The paper, which decides the spine's width."),
         Option("bleed", "Bleed", True, help="Extend the interior's pages 0.125 in beyond the trim at the outer, top "
                                             "and bottom edges, for pictures printed to the edge."),
