@@ -25,11 +25,13 @@ POLICY = {
                "book_editions.download", "book_editions.preview", "book_editions.publication_file",
                "book_editions.view_file", "books.index", "delivery.send", "delivery.sent", "editions.check",
                "editions.download", "editions.preview", "editions.publication_file", "editions.view_file",
-               "library.index"),
+               "library.index", "opds.article_cover", "opds.article_download", "opds.articles", "opds.authors",
+               "opds.book_download", "opds.books", "opds.languages", "opds.opensearch", "opds.root",
+               "periodicals.index"),
     "editor": ("api.add_article", "api.delete_article", "api.delete_book", "api.make_book", "api.replace_article",
                "books.delete_book", "books.delete_form", "books.edit_book", "books.edit_form", "books.make_book",
                "books.new_form", "library.add_article", "library.add_form", "library.delete_article",
-               "library.delete_form"),
+               "library.delete_form", "periodicals.make_now"),
     "admin": ("accounts.accounts_page", "accounts.add_account", "accounts.audit_page", "accounts.remove_account",
               "accounts.revoke_token", "accounts.tokens_page"),
 }
@@ -246,3 +248,21 @@ def test_serving_other_computers_with_no_account_is_refused_saying_how_to_make_o
     monkeypatch.setenv("PRESSROOM_TRUSTED_HOSTS", "press.example.org")
     refused = runner.invoke(main, ["serve", "--host", "192.0.2.10", "--content", str(content_dir)])
     assert refused.exit_code == 1 and "pressroom users add NAME --role admin" in refused.output
+
+
+def test_an_e_reader_browses_opds_with_http_basic_and_a_token_and_guessing_is_limited(content_dir):
+    app = create_app({"CONTENT_DIR": str(content_dir), "TESTING": True, "SECRET_KEY": "k", "SIGN_IN_ATTEMPTS": 3,
+                      "SIGN_IN_DELAY_SECONDS": 0, "WALK_SECONDS": 0})
+    make_accounts(app)
+    client = app.test_client()
+    missing = client.get("/opds/")
+    assert missing.status_code == 401 and missing.headers["WWW-Authenticate"].startswith("Basic")
+    assert missing.mimetype == "text/plain"  # never an HTML page an e-reader would keep
+    codes = [client.get("/opds/articles", auth=("reader", "wrong-password")).status_code for _ in range(5)]
+    assert codes[:3] == [401, 401, 401] and codes[3:] == [429, 429]
+    other = {"REMOTE_ADDR": "127.0.0.9"}
+    assert client.get("/opds/", auth=("reader", PASSWORDS["reader"]), environ_base=other).status_code == 200
+    with app.app_context():
+        _, secret = store().create_token("reader", label="e-reader")
+    feed = client.get("/opds/articles", auth=("reader", secret), environ_base=other)
+    assert feed.status_code == 200 and feed.mimetype == "application/atom+xml"

@@ -14,6 +14,7 @@ from ..articles import PressroomError
 from ..catalogue.details import author_names, language_names, last_changed
 from ..catalogue.search import PER_PAGE, Filters, SearchError
 from ..exporters.epub.cover import EPUB_COVER_SIZE, cover_png
+from .auth import basic_auth, reader
 from .listing import requested_filters, requested_page, requested_sort
 from .opds_entries import article_entries, book_entries, edition_formats, navigation_entry, paging_links
 from .opds_feeds import ACQUISITION, NAVIGATION, OPENSEARCH_TYPE, Link, Paging, feed_document, opensearch_document
@@ -29,6 +30,8 @@ EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 @blueprint.get("/")
+@reader
+@basic_auth
 def root():
     return _feed("Pressroom", NAVIGATION, lambda updated: [
         navigation_entry("newest", "Newest", "The articles added last first.", url_for(".articles", sort="added"),
@@ -45,6 +48,8 @@ def root():
 
 
 @blueprint.get("/articles")
+@reader
+@basic_auth
 def articles():
     filters, sort, page = requested_filters(), requested_sort(), requested_page()
     try:
@@ -58,6 +63,8 @@ def articles():
 
 
 @blueprint.get("/books")
+@reader
+@basic_auth
 def books():
     shelved = catalogue().books()
     pages = max(1, -(-len(shelved) // PER_PAGE))
@@ -69,6 +76,8 @@ def books():
 
 
 @blueprint.get("/authors")
+@reader
+@basic_auth
 def authors():
     found = author_names(catalogue().engine, requested_page(), PER_PAGE)
     return _feed("By author", NAVIGATION, lambda updated: [
@@ -78,6 +87,8 @@ def authors():
 
 
 @blueprint.get("/languages")
+@reader
+@basic_auth
 def languages():
     found = language_names(catalogue().engine, requested_page(), PER_PAGE)
     return _feed("By language", NAVIGATION, lambda updated: [
@@ -87,6 +98,8 @@ def languages():
 
 
 @blueprint.get("/opensearch.xml")
+@reader
+@basic_auth
 def opensearch():
     template = url_for(".articles") + "?q={searchTerms}"
     document = opensearch_document("Pressroom", "Search the articles of the library", template)
@@ -94,16 +107,22 @@ def opensearch():
 
 
 @blueprint.get("/articles/<slug>/<format_name>")
+@reader
+@basic_auth
 def article_download(slug: str, format_name: str):
     return _download("editions.download", slug, format_name)
 
 
 @blueprint.get("/books/<slug>/<format_name>")
+@reader
+@basic_auth
 def book_download(slug: str, format_name: str):
     return _download("book_editions.download", slug, format_name)
 
 
 @blueprint.get("/articles/<slug>/cover")
+@reader
+@basic_auth
 def article_cover(slug: str):
     return _cover(find_article(slug))
 
@@ -201,8 +220,11 @@ def pending(error: JobPending):
 def http_error(error: HTTPException):
     status = error.code or (error.response.status_code if error.response is not None else 500)
     message = error.description or f"This cannot be served ({status}); open it in Pressroom's web pages to see why."
-    retry = next((value for name, value in error.get_headers() if name.lower() == "retry-after"), None)
-    return _plain(status, message, int(retry) if retry else None)
+    response = _plain(status, message)
+    for name, value in error.get_headers():  # a 401's challenge, a 429's or 503's Retry-After
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 @blueprint.errorhandler(PressroomError)

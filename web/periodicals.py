@@ -12,6 +12,7 @@ from ..errors import ContentError, PressroomError
 from ..periodicals.definition import Periodical, periodicals_folder, read_periodical
 from ..periodicals.issue import make_issue
 from ..periodicals.records import IssueRecord, PeriodicalRecords
+from .auth import editor, reader
 from .security import csrf_valid
 
 blueprint = Blueprint("periodicals", __name__, url_prefix="/periodicals")
@@ -28,6 +29,7 @@ class Listed:
 
 
 @blueprint.get("/")
+@reader
 def index():
     content = Path(current_app.config["CONTENT_DIR"])
     folder = periodicals_folder(content)
@@ -48,6 +50,7 @@ def index():
 
 
 @blueprint.post("/<slug>/issues")
+@editor
 def make_now(slug: str):
     if not csrf_valid(session, request.form.get("csrf_token")):
         abort(400, "The form has expired. Reload the page and send it again.")
