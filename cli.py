@@ -79,10 +79,9 @@ def formats_option(command):
                              "given (see `pressroom formats`).")(command)
 
 
-def output_option(command):
+def output_option(what: str = "Folder to write the editions to.", default: Path | None = Path(".")):
     return click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
-                        default=Path("."), show_default="the current folder",
-                        help="Folder to write the editions to.")(command)
+                        default=default, show_default="the current folder" if default else False, help=what)
 
 
 def strict_option(what: str):
@@ -116,7 +115,7 @@ def content_option(command):
 @main.command("export", cls=ExportCommand, context_settings={"ignore_unknown_options": False})
 @click.argument("sources", nargs=-1, required=True)
 @formats_option
-@output_option
+@output_option()
 @strict_option("an article")
 @queue_option("Export on the workers of this Redis queue instead of here")
 @click.option("--book", "book_title", metavar="TITLE",
@@ -168,7 +167,7 @@ def export_command(sources: tuple[str, ...], formats: tuple[str, ...], output_di
 @main.command("book", cls=ExportCommand, context_settings={"ignore_unknown_options": False})
 @click.argument("manifest", type=click.Path(path_type=Path))
 @formats_option
-@output_option
+@output_option()
 @skip_bad_option()
 @strict_option("the book")
 @allow_host_option("Fetch the manifest's web addresses")
@@ -365,8 +364,7 @@ def _publication(source: str, content_dir: Path, allowed_hosts: tuple[str, ...])
 @main.command("periodical")
 @click.argument("definition", metavar="FILE.yaml", type=click.Path(dir_okay=False, path_type=Path))
 @content_option
-@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Also write the issue's editions (the periodical's formats) to this folder.")
+@output_option("Also write the issue's editions (the periodical's formats) to this folder.", default=None)
 @allow_host_option("Fetch feeds and pages")
 def periodical_command(definition: Path, content_dir: Path, output_dir: Path | None,
                        allowed_hosts: tuple[str, ...]) -> None:

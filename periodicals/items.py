@@ -20,7 +20,7 @@ from .definition import Feed
 from .feeds import FeedItem
 
 FROM_THE_SUMMARY = "From the feed's summary"
-PAGE_FAILED = "From the feed's summary: its page could not be imported"
+PAGE_FAILED = "From the feed’s summary: its page could not be imported"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_END = re.compile(r"</(p|div|li|h[1-6]|blockquote|pre)\s*>|<br\s*/?>", re.IGNORECASE)

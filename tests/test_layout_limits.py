@@ -18,7 +18,7 @@ from pressroom.exporters.pdf import MAX_TABLE_CELLS
 
 def table_article(folder: Path, rows: int, columns: int, heading: str = "") -> Path:
     """A Markdown article holding one table of `rows` rows (and a header row) by `columns` columns."""
-    lines = ["# A table too long to print", "", f"## {heading}" if heading else "", ""]
+    lines = ["---", "lang: en", "---", "# A table too long to print", "", f"## {heading}" if heading else "", ""]
     lines.append("| " + " | ".join(f"Column {column}" for column in range(columns)) + " |")
     lines.append("|" + " --- |" * columns)
     lines += ["| " + " | ".join(f"{row}.{column}" for column in range(columns)) + " |" for row in range(rows)]
@@ -44,8 +44,8 @@ def test_the_cli_refuses_a_pdf_of_a_5000_by_12_table_naming_the_cells_and_the_fi
     (line,) = result.output.strip().splitlines()
     assert line == (f"error: {table_of_5000_rows}: this article cannot be exported as PDF: its tables have 60,012 "
                     f"cells (60,012 in its opening), and Pressroom lays out at most {MAX_TABLE_CELLS:,} table cells in "
-                    "pages; split the table into several articles, or export it as EPUB or HTML (without print page "
-                    "numbers)")
+                    "pages; split the table into several articles, or export it as EPUB or HTML (without the "
+                    "page numbers of the PDF)")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -114,7 +114,8 @@ def test_the_wheel_registers_the_built_in_exporters_and_the_console_script(wheel
     assert dict(entry_points["pressroom.exporters"]) == {"pdf": "pressroom.exporters.pdf:PdfExporter",
                                                          "epub": "pressroom.exporters.epub:EpubExporter",
                                                          "html": "pressroom.exporters.html:HtmlExporter",
-                                                         "md": "pressroom.exporters.markdown:MarkdownExporter"}
+                                                         "md": "pressroom.exporters.markdown:MarkdownExporter",
+                                                         "print": "pressroom.exporters.pdf.printready:PrintExporter"}
     assert dict(entry_points["console_scripts"]) == {"pressroom": "pressroom.cli:main"}
 
 

@@ -131,7 +131,7 @@ def test_an_item_whose_page_fails_is_the_feeds_summary_marked_as_such(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Harbour story 2" in result.output and "summary stands in" in result.output
     article = read_article(next(path for path in (tmp_path / "content").glob("*/*.md") if "Summary of story" in path.read_text()))
-    assert article.metadata.subtitle == "From the feed's summary: its page could not be imported"
+    assert article.metadata.subtitle == "From the feed’s summary: its page could not be imported"
     assert [author.name for author in article.metadata.authors] == ["Ines Ferreira"]
     assert article.metadata.subjects == ("Harbour",)
 
