@@ -168,6 +168,8 @@ class Exporter(ABC):
     # Made only when asked for by name (`-f NAME`), not among "every format" (the print edition: a
     # second layout and a cover, for a printer).
     on_request: ClassVar[bool] = False
+    # Words its files' names carry, when another edition has the same file type (the print edition's PDF).
+    file_words: ClassVar[tuple[str, ...]] = ()
 
     def settings(self, options: Mapping[str, Any]) -> dict[str, Any]:
         """The values of this exporter's own options: chosen or default, checked."""

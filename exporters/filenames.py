@@ -30,8 +30,9 @@ def options_read(plan: EditionPlan) -> list[tuple[Option, Any]]:
 
 def option_words(plan: EditionPlan) -> list[str]:
     """The options of the edition that differ from their defaults, in words: ["A5", "no cover"]. Only
-    what the format reads counts (an HTML edition has no page size)."""
-    words = []
+    what the format reads counts (an HTML edition has no page size). An edition whose file type another
+    shares names itself first ("print-ready"), so that two downloads never take one name."""
+    words = list(plan.exporter.file_words)
     for option, value in options_read(plan):
         if value == option.default or (option.default is None and not value):
             continue

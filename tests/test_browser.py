@@ -79,7 +79,7 @@ def test_the_preview_shows_the_sample_in_every_view(page, base_url):
     check_page(page, "preview-reading")
     page.get_by_role("link", name="PDF pages").click()
     expect(page.locator(".pages img").first).to_be_visible()
-    assert page.locator(".pages img").count() == 5
+    assert page.locator(".pages img").count() == 4  # cover, two pages of text, colophon
     assert page.locator(".pages img").first.evaluate("img => img.naturalWidth") > 0
     check_page(page, "preview-print")
     page.get_by_role("link", name="E-book chapters").click()
@@ -91,13 +91,15 @@ def test_the_preview_shows_the_sample_in_every_view(page, base_url):
 def test_every_download_button_gives_a_valid_file(page, base_url, tmp_path):
     page.goto(f"{base_url}/articles/{SLUG}/")
     buttons = page.locator("a.download")
-    assert buttons.count() == 4
-    for index in range(4):
+    assert buttons.count() == 5
+    for index in range(5):
         with page.expect_download() as download_info:
             buttons.nth(index).click()
         target = tmp_path / download_info.value.suggested_filename
         download_info.value.save_as(target)
-        if target.suffix == ".pdf":
+        if target.suffix == ".pdf" and "print-ready" in target.name:
+            assert pdfinfo(target)["Page size"].startswith("441 x 666")  # 6.125 x 9.25 in: 6 x 9 and its bleed
+        elif target.suffix == ".pdf":
             assert pdfinfo(target)["Tagged"] == "yes"
         elif target.suffix == ".epub":
             assert epubcheck_messages(target) == []
@@ -106,7 +108,8 @@ def test_every_download_button_gives_a_valid_file(page, base_url, tmp_path):
         else:
             assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     expect(page.locator(".download-status")).to_contain_text("is ready")
-    assert sorted(path.suffix for path in tmp_path.iterdir() if path.suffix != ".json") == [".epub", ".html", ".md", ".pdf"]
+    assert sorted(path.suffix for path in tmp_path.iterdir() if path.suffix != ".json") == [
+        ".epub", ".html", ".md", ".pdf", ".pdf"]  # the PDF and the print-ready PDF, named apart
 
 
 def test_the_page_size_applies_at_once_to_the_pages_view(page, base_url):
@@ -190,7 +193,7 @@ def test_delete_an_article(page, base_url):
     check_page(page, "delete-confirm")
     page.get_by_role("button", name="Delete the article").click()
     expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.get_by_role("status")).to_contain_text("“A Short-Lived Note” was deleted")
+    expect(page.locator(".notice")).to_contain_text("“A Short-Lived Note” was deleted")
     expect(page.get_by_role("link", name="A Short-Lived Note")).to_have_count(0)
     check_page(page, "library-after-delete")
 
@@ -267,7 +270,7 @@ def test_the_keyboard_reaches_the_downloads(page, base_url):
     page.goto(f"{base_url}/articles/{SLUG}/")
     page.keyboard.press("Tab")
     expect(page.locator(".skip-link")).to_be_focused()
-    for _ in range(12):
+    for _ in range(40):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('download')"):
             break

@@ -22,6 +22,7 @@ class PrintExporter(Exporter):
     name = "print"
     label = "Print-ready PDF"
     on_request = True
+    file_words = ("print-ready",)
     media_type = MEDIA_TYPE
     extension = "pdf"
     options = (
