@@ -67,7 +67,8 @@ def test_an_export_takes_a_waiting_worker_and_the_next_export_the_same_warm_one(
     assert isolation.run_isolated(isolation.ExportJob(worker_pid, sample, "PDF", SERVER_LIMITS)) == first
     edition = export_set(sample, ["pdf"], {"page_size": "a5"}, SERVER_LIMITS)["pdf"]
     assert edition.main.data.startswith(b"%PDF-")
-    assert sorted(waiting_pids()) == sorted([first, *ahead])  # no worker started for these
+    # No worker was started for these; the PDF's worker may retire after it (grown past its limit).
+    assert waiting_pids() and set(waiting_pids()) <= {first, *ahead}
 
 
 def test_a_waiting_worker_that_died_is_replaced_without_a_failed_export(sample, no_worker_waiting):
