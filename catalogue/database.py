@@ -4,7 +4,9 @@ schema brought up to date by the migrations when it is opened, and writers taken
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,10 +63,20 @@ def connect(url: str) -> Engine:
 def _sqlite_connected(connection, _record) -> None:
     # Transactions begin where _sqlite_begin says, not where the driver guesses.
     connection.isolation_level = None
-    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
+    # Switching a new database to WAL needs it to itself, and SQLite answers "locked" at once (no busy
+    # wait) while another process creates it: ask again until the busy time is over.
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
     connection.execute("PRAGMA synchronous=NORMAL")
     connection.execute("PRAGMA foreign_keys=ON")
-    connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
 
 
 def _sqlite_begin(connection: Connection) -> None:

