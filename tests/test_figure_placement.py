@@ -23,20 +23,30 @@ ALT = "A white tower on a rock"
 CAPTION = "The tower at low tide"
 
 
-@pytest.fixture
-def heading_and_tall_figure_near_the_foot(tmp_path):
+def lighthouse(folder, after_figure: str):
     """Two paragraphs filling about half a page, then a heading, a figure too tall for the rest of the
-    page, and the paragraphs that follow it."""
-    (tmp_path / "images").mkdir()
-    Image.new("RGB", (600, 900), (40, 90, 160)).save(tmp_path / "images" / "tower.png")
-    source = tmp_path / "lighthouse.md"
+    page, and `after_figure`."""
+    (folder / "images").mkdir()
+    Image.new("RGB", (600, 900), (40, 90, 160)).save(folder / "images" / "tower.png")
+    source = folder / "lighthouse.md"
     source.write_text("---\ntitle: The Lighthouse\nlang: en\n---\n\n" + "\n\n".join(OPENING)
-                      + f"\n\n## The tower\n\n![{ALT}](images/tower.png \"{CAPTION}\")\n\n"
-                      + "\n\n".join(AFTER) + "\n", encoding="utf-8")
+                      + f"\n\n## The tower\n\n![{ALT}](images/tower.png \"{CAPTION}\")\n\n" + after_figure,
+                      encoding="utf-8")
     return read_article(source)
 
 
+@pytest.fixture
+def heading_and_tall_figure_near_the_foot(tmp_path):
+    return lighthouse(tmp_path, "\n\n".join(AFTER) + "\n")
+
+
+@pytest.fixture
+def heading_and_tall_figure_ending_its_section(tmp_path):
+    return lighthouse(tmp_path, "## The keepers\n\n" + "\n\n".join(AFTER) + "\n")
+
+
 def points(length: str) -> float:
+    """A CSS length in millimetres or inches, in points."""
     value, unit = float(length[:-2]), length[-2:]
     return value * 72 / 25.4 if unit == "mm" else value * 72
 
@@ -94,3 +104,10 @@ def structure_elements(reader: PdfReader):
                 yield node
             if "/K" in node:
                 pending.append(node["/K"])
+
+
+def test_a_figure_is_never_moved_into_the_next_section(heading_and_tall_figure_ending_its_section, tmp_path):
+    path = tmp_path / "lighthouse.pdf"
+    path.write_bytes(export(heading_and_tall_figure_ending_its_section, "pdf", ExportOptions(page_size="a4", cover=False)))
+    text = re.sub(r"\s+", " ", pdftotext(path))
+    assert text.index("Opening 1.") < text.index(CAPTION) < text.index("The keepers The keeper climbed")
