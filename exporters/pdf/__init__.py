@@ -19,6 +19,7 @@ from ..rendering import TEMPLATES_DIR, read_template_file, render
 from ..typefaces import faces_for, missing_characters_warning
 from ..xhtml import edition_ids, image_addresses
 from .front_matter import FrontMatter, contents_on_one_page, front_matter
+from .figures import fill_pages_before_figures
 from .notes import keep_notes_on_their_page
 
 
@@ -146,8 +147,8 @@ class PdfExporter(Exporter):
         return laid_out, root
 
     def _laid_out(self, article: Publication, settings: Mapping[str, Any], front: FrontMatter):
-        """The document laid out with the front matter `front`, its notes on their pages, and the HTML
-        tree it was made from."""
+        """The document laid out with the front matter `front`, its notes on their pages, no page left
+        part empty by a figure the text after it could have preceded, and the HTML tree it was made from."""
         from weasyprint import CSS, HTML
 
         from .fetcher import ArticleURLFetcher
@@ -166,7 +167,7 @@ class PdfExporter(Exporter):
                                font_config=_font_config(), pdf_tags=True)
 
         try:
-            laid_out = keep_notes_on_their_page(render)
+            laid_out = fill_pages_before_figures(lambda: keep_notes_on_their_page(render), html.etree_element)
         except (RecursionError, MemoryError, OverflowError) as error:
             raise ExportFailed(article, "PDF", f"the layout engine gave up ({type(error).__name__})") from None
         return laid_out, html.etree_element
