@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,6 +136,17 @@ class Asset:
 
 
 @dataclass(frozen=True)
+class PageSources:
+    """What a web page's article was read from, to read it again the same way where none of it can be
+    fetched or found (a queue's worker): the page's address (None for a saved page), its bytes, and the
+    bytes of each image taken in, by the file's name in the page's folder or by its web address."""
+
+    url: str | None
+    images: Mapping[str, bytes] = field(repr=False)
+    data: bytes = field(default=b"", repr=False)
+
+
+@dataclass(frozen=True)
 class Article:
     """An article read from one source file: a `Publication` of sections (see publication.py)."""
 
@@ -147,6 +159,8 @@ class Article:
     edition_date: datetime.datetime
     assets: tuple[Asset, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    # A web page's: what it was read from (the page's and its images' bytes), for a queued job.
+    page: PageSources | None = field(default=None, compare=False, repr=False)
 
     @property
     def title(self) -> str:

@@ -1,6 +1,6 @@
-"""A job as JSON: the article's bytes (source and images), its resolved facts and the options (and, for a
-job that sends the edition, the address); and back, taken on the worker as input from whoever can write
-to the queue."""
+"""A job as JSON: the article's bytes as its reader read them (source and images; a fetched page's address
+and the images fetched), its resolved facts and the options (and, for a job that sends the edition, the
+address); and back, taken on the worker as input from whoever can write to the queue."""
 
 from __future__ import annotations
 
@@ -12,18 +12,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..articles import Article, PressroomError, read_article_bytes
 from ..articles.library.archives import MAX_UNPACKED_BYTES, MAX_UPLOAD_FILES
 from ..articles.library.uploads import MAX_NAME_CHARS
-from ..articles.markdown_writer import markdown_files
-from ..articles.readers.sources import is_web_page
+from ..articles.readers.sources import is_web_address, is_web_page, read_fetched_page
+from ..articles.webimport.fetching import Fetched, RecordedFetcher
 from ..delivery import AddressRefused, checked_address
 from ..exporters import Edition, ExportFailed, ExportOptions
 
 # The files of one job's editions travel back through the result backend: more than this is refused.
 MAX_RESULT_BYTES = 64 * 1024 * 1024
-PAYLOAD_KEYS = frozenset({"name", "source", "assets", "dated", "formats", "options"})
+PAYLOAD_KEYS = frozenset({"name", "source", "assets", "url", "fetched", "dated", "formats", "options"})
 MAX_FORMATS = 32
 MAX_HREF_CHARS = 1000
 
@@ -35,17 +36,24 @@ class PayloadRefused(PressroomError):
 @dataclass(frozen=True)
 class Job:
     """A job's payload, checked: the source's file name and bytes, its images by the names the source
-    uses, the date its editions carry, the formats and the options."""
+    uses (a saved page's: the files of its folder it took), a fetched page's address and the images
+    fetched for it by their addresses, the date its editions carry, the formats and the options."""
 
     name: str
     source: bytes
     assets: Mapping[str, bytes]
+    url: str | None
+    fetched: Mapping[str, bytes]
     dated: datetime.datetime
     formats: tuple[str, ...]
     options: ExportOptions
 
     def article(self, folder: Path) -> Article:
-        """The job's article, its files laid out in `folder` as they were beside the source."""
+        """The job's article, its files laid out in `folder` as they were beside the source; a fetched
+        page read again from its address and the bytes fetched for it, none fetched again."""
+        if self.url is not None:
+            return read_fetched_page(Fetched(self.url, self.source, "text/html"), RecordedFetcher(self.fetched),
+                                     dated=self.dated)
         try:
             for href, data in self.assets.items():
                 target = folder / href
@@ -63,20 +71,29 @@ def job_payload(article: Article, formats: Sequence[str], options: Mapping[str, 
     """Everything a worker on another machine needs to make the editions, as plain JSON values; PayloadRefused
     when the article holds more than an upload may (a worker would refuse it).
 
-    A web page travels as the Markdown its import makes, its images named as the page's article names
-    them, so that the worker's editions are the ones made here: the worker has neither the page's folder
-    nor leave to fetch anything."""
-    if is_web_page(article.source_path):
-        (name, source, _), *images = markdown_files(article, {asset.href: asset.href for asset in article.assets})
-        assets = {image_name: data for image_name, data, _ in images}
+    A web page travels as its reader read it: the page's bytes and the images it took in (a saved page's
+    files of its folder, a fetched page's address and the bytes fetched), for the worker to read it the
+    same way, so that its editions are the ones made here: the worker has no leave to fetch anything."""
+    name, page, url, fetched = article.source_path.name, article.page, None, {}
+    if page is not None and page.url is not None:
+        source, assets, url, fetched = page.data, {}, page.url, dict(page.images)
+    elif page is not None:
+        source, assets = page.data, dict(page.images)
+        for href in assets:
+            if not inside(href):
+                raise PayloadRefused(f"{name}: not exported: it names its image {href[:80]!r} by a path that leaves "
+                                     "its folder, which a job cannot lay out; export it without --queue")
     else:
-        name, source = article.source_path.name, article.source_path.read_bytes()
+        source = article.source_path.read_bytes()
         assets = {asset.href: asset.read_bytes() for asset in article.assets}
-    _check_budget(name, len(assets), len(source) + sum(len(data) for data in assets.values()))
+    _check_budget(name, len(assets) + len(fetched),
+                  len(source) + sum(len(data) for data in (*assets.values(), *fetched.values())))
     return {
         "name": name,
         "source": _encode(source),
         "assets": {href: _encode(data) for href, data in assets.items()},
+        "url": url,
+        "fetched": {address: _encode(data) for address, data in fetched.items()},
         "dated": article.edition_date.isoformat(),  # resolved here: the worker's clock and files differ
         "formats": list(formats),
         "options": dict(options),
@@ -84,8 +101,9 @@ def job_payload(article: Article, formats: Sequence[str], options: Mapping[str, 
 
 
 def read_job(payload: Any) -> Job:
-    """The job a payload describes, every field checked (types, names inside the job's folder, the date,
-    an upload's budget of files and bytes), before anything is decoded or written; else PayloadRefused."""
+    """The job a payload describes, every field checked (types, names inside the job's folder, web
+    addresses, the date, an upload's budget of files and bytes), before anything is decoded or written;
+    else PayloadRefused."""
     if not isinstance(payload, dict):
         raise PayloadRefused("a job: not exported: its payload is not a set of named fields")
     name = payload.get("name")
@@ -97,16 +115,28 @@ def read_job(payload: Any) -> Job:
     if set(payload) != PAYLOAD_KEYS:
         odd = sorted(set(payload) ^ PAYLOAD_KEYS)
         raise PayloadRefused(f"{shown} has fields it should not have or lacks some ({', '.join(odd)[:200]})")
-    if is_web_page(Path(name)):
-        raise PayloadRefused(f"{shown} carries a web page, which jobs carry as the Markdown its import makes")
     source, assets, dated = payload["source"], payload["assets"], payload["dated"]
+    url, fetched = payload["url"], payload["fetched"]
     if not isinstance(source, str) or not isinstance(assets, dict) \
             or not all(isinstance(href, str) and isinstance(data, str) for href, data in assets.items()):
         raise PayloadRefused(f"{shown}'s source and images are not text (base64) by name")
-    _check_budget(name, len(assets), (len(source) + sum(len(data) for data in assets.values())) * 3 // 4)
+    if not isinstance(fetched, dict) \
+            or not all(isinstance(address, str) and isinstance(data, str) for address, data in fetched.items()):
+        raise PayloadRefused(f"{shown}'s fetched images are not text (base64) by address")
+    _check_budget(name, len(assets) + len(fetched),
+                  (len(source) + sum(len(data) for data in (*assets.values(), *fetched.values()))) * 3 // 4)
     for href in assets:
         if not inside(href):
             raise PayloadRefused(f"{shown} names a file outside the article's folder ({href[:80]!r})")
+    for address in (url, *fetched) if url is not None else fetched:
+        if not web_address(address):
+            raise PayloadRefused(f"{shown} names {str(address)[:80]!r} as a fetched page's or image's address, "
+                                 f"which is not an http(s) address of at most {MAX_HREF_CHARS} characters")
+    if url is None and fetched:
+        raise PayloadRefused(f"{shown} carries fetched images but no fetched page's address")
+    if url is not None and (assets or not is_web_page(Path(name))):
+        raise PayloadRefused(f"{shown} carries a fetched page's address with a source that is not a fetched page "
+                             "(a web page's name, and no files beside it)")
     try:
         date = datetime.datetime.fromisoformat(dated) if isinstance(dated, str) else None
     except ValueError:
@@ -122,6 +152,7 @@ def read_job(payload: Any) -> Job:
                                                 for value in options.values()):
         raise PayloadRefused(f"{shown}'s options are not names with text, number or on/off values")
     return Job(name, _decoded(source, shown), {href: _decoded(data, shown) for href, data in assets.items()},
+               url, {address: _decoded(data, shown) for address, data in fetched.items()},
                date, tuple(formats), ExportOptions(options))
 
 
@@ -188,6 +219,18 @@ def _check_budget(name: str, images: int, size: int) -> None:
     if size > MAX_UNPACKED_BYTES:
         raise PayloadRefused(f"{name}: not exported: the job holds {-(-size // (1024 * 1024))} MiB, more than an "
                              f"upload may ({MAX_UNPACKED_BYTES // (1024 * 1024)} MiB); export it without --queue")
+
+
+def web_address(address: Any) -> bool:
+    """Whether `address` is an http(s) address naming a host, of at most MAX_HREF_CHARS characters, with
+    no spaces or control characters."""
+    if not isinstance(address, str) or len(address) > MAX_HREF_CHARS or not is_web_address(address) \
+            or any(character.isspace() or ord(character) < 32 or ord(character) == 127 for character in address):
+        return False
+    try:
+        return bool(urlsplit(address).hostname)
+    except ValueError:
+        return False
 
 
 def inside(name: Any) -> bool:

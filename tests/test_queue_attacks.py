@@ -9,12 +9,13 @@ import json
 import os
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
 import redis
 
-from conftest import PRESSROOM, RICH
+from conftest import FIXTURES, PRESSROOM, RICH
 from pressroom.app import create_app
 from pressroom.articles import read_article
 from pressroom.exporters import load_exporters, plan_editions
@@ -24,7 +25,10 @@ from pressroom.jobs.queue import TASK_NAME, queue_app
 from pressroom.jobs.results import MAX_RECORD_BYTES, planned_files, read_records
 from queue_services import running_redis, running_workers
 from server import free_port
+from test_fetch_guard import Site, site
 from test_queue import wait_until, write_articles
+
+SAVED_PAGE = FIXTURES / "web_pages" / "saved_page_with_two_images_in_its_folder.html"
 
 
 def record(result=None, status: str = "SUCCESS", **extra) -> bytes:
@@ -131,7 +135,7 @@ def test_every_exporter_makes_exactly_the_files_it_plans():
 
 
 def payload(**changes) -> dict:
-    base = {"name": "note.txt", "source": b64(b"A note\n\nSome words.\n"), "assets": {},
+    base = {"name": "note.txt", "source": b64(b"A note\n\nSome words.\n"), "assets": {}, "url": None, "fetched": {},
             "dated": "2024-05-02T00:00:00+00:00", "formats": ["md"], "options": {}}
     return {**base, **changes}
 
@@ -150,7 +154,25 @@ CRAFTED = {
     "too-many-images": (payload(assets={f"i/{n}.png": "" for n in range(300)}), "holds 300 images, more than"),
     "formats-not-a-list": (payload(formats="md"), "formats are not a list of names"),
     "options-odd": (payload(options={"page_size": ["a4"]}), "options are not names with"),
-    "web-page": (payload(name="page.html"), "carries a web page"),
+    "url-a-number": (payload(name="page.html", url=7), "'7' as a fetched page's or image's address"),
+    "url-a-file": (payload(name="page.html", url="file:///etc/passwd"), "not an http(s) address"),
+    "url-without-host": (payload(name="page.html", url="http:///a.html"), "not an http(s) address"),
+    "url-with-a-line-break": (payload(name="page.html", url="http://a.example/\nb"), "not an http(s) address"),
+    "url-too-long": (payload(name="page.html", url="http://a.example/" + "a" * 1000), "at most 1000 characters"),
+    "url-with-files": (payload(name="page.html", url="http://a.example/p.html", assets={"a.png": b64(b"x")}),
+                       "not a fetched page"),
+    "url-of-a-text": (payload(url="http://a.example/p.html"), "not a fetched page"),
+    "fetched-not-a-mapping": (payload(name="page.html", url="http://a.example/p.html", fetched=["x"]),
+                              "fetched images are not text (base64) by address"),
+    "fetched-a-file": (payload(name="page.html", url="http://a.example/p.html", fetched={"/etc/passwd": b64(b"x")}),
+                       "'/etc/passwd' as a fetched page's or image's address"),
+    "fetched-without-url": (payload(name="page.html", fetched={"http://a.example/a.png": b64(b"x")}),
+                            "carries fetched images but no fetched page's address"),
+    "fetched-bad-base64": (payload(name="page.html", url="http://a.example/p.html",
+                                   fetched={"http://a.example/a.png": "***"}), "holds data that is not base64"),
+    "too-many-fetched": (payload(name="page.html", url="http://a.example/p.html",
+                                 fetched={f"http://a.example/{n}.png": "" for n in range(300)}),
+                         "holds 300 images, more than"),
     "folder-clash": (payload(assets={"a": b64(b"x"), "a/b.png": b64(b"y")}), "cannot be laid out"),
 }
 
@@ -181,6 +203,10 @@ def test_a_payload_past_an_uploads_bytes_is_refused_before_it_is_decoded():
     big = "A" * (MAX_UNPACKED_BYTES // 3 * 4 + 8)
     with pytest.raises(PayloadRefused, match="more than an upload may"):
         read_job(payload(assets={"big.png": big}))
+    half = "A" * (MAX_UNPACKED_BYTES // 3 * 2 + 8)
+    with pytest.raises(PayloadRefused, match="more than an upload may"):
+        read_job(payload(name="page.html", url="http://a.example/p.html",
+                         fetched={"http://a.example/a.png": half, "http://a.example/b.png": half}))
 
 
 def test_output_through_the_queue_is_the_local_output_byte_for_byte_images_included(tmp_path):
@@ -196,6 +222,46 @@ def test_output_through_the_queue_is_the_local_output_byte_for_byte_images_inclu
     assert queued.returncode == 0, queued.stderr
     for name in ("article.pdf", "article.epub"):
         assert (tmp_path / "queued" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+
+
+def local_and_queued_exports(tmp_path: Path, source: str, *arguments: str) -> tuple[Path, Path]:
+    """The folders a local `pressroom export` of `source` (PDF and EPUB) and the same through a queue wrote."""
+    command = [PRESSROOM, "export", source, "-f", "pdf", "-f", "epub", *arguments]
+    local = subprocess.run([*command, "-o", str(tmp_path / "local")], capture_output=True, text=True, timeout=300)
+    assert local.returncode == 0, local.stderr
+    with running_redis(tmp_path) as server, running_workers(server.url, 1, tmp_path):
+        queued = subprocess.run([*command, "-o", str(tmp_path / "queued"), "--queue", server.url],
+                                capture_output=True, text=True, timeout=300)
+    assert queued.returncode == 0, queued.stderr
+    return tmp_path / "local", tmp_path / "queued"
+
+
+def test_a_saved_page_through_the_queue_is_its_local_export_byte_for_byte(tmp_path):
+    folder = tmp_path / "saved"
+    shutil.copytree(SAVED_PAGE.parent, folder)  # elsewhere than the worker's folder, as a user's files are
+    local, queued = local_and_queued_exports(tmp_path, str(folder / SAVED_PAGE.name))
+    slug = SAVED_PAGE.stem.replace("_", "-")
+    for name in (f"{slug}.pdf", f"{slug}.epub"):
+        assert (queued / name).read_bytes() == (local / name).read_bytes(), name
+    with zipfile.ZipFile(local / f"{slug}.epub") as epub:
+        images = sorted(name.rpartition("/")[2] for name in epub.namelist() if "/images/" in name)
+    assert images == ["02-lamp.png", "03-breakwater.png"]  # the spacer before them counted, as locally
+
+
+def test_a_fetched_page_through_the_queue_is_its_local_export_byte_for_byte(tmp_path):
+    images = SAVED_PAGE.with_name(f"{SAVED_PAGE.stem}_files")
+    html = SAVED_PAGE.read_bytes().replace(f"{images.name}/".encode(), b"pictures/")
+    routes = {"/news/lights.html": (200, {"Content-Type": "text/html; charset=utf-8"}, html),
+              **{f"/news/pictures/{image.name}": (200, {"Content-Type": "image/png"}, image.read_bytes())
+                 for image in images.iterdir()}}
+    with site(routes) as base:
+        local, queued = local_and_queued_exports(tmp_path, f"{base}/news/lights.html", "--allow-host", "127.0.0.1")
+        requested = sorted(path for path, _, _ in Site.seen)
+    # Fetched once for each export on this machine; the worker fetched nothing.
+    assert requested == sorted(2 * ["/news/lights.html", "/news/pictures/spacer.png", "/news/pictures/lamp.png",
+                                    "/news/pictures/breakwater.png"])
+    for name in ("lights.pdf", "lights.epub"):
+        assert (queued / name).read_bytes() == (local / name).read_bytes(), name
 
 
 def test_a_batch_no_worker_takes_says_so(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import datetime
 import gzip
 import io
@@ -228,16 +230,38 @@ def test_a_page_larger_than_the_limit_is_refused(tmp_path):
         read_article(source)
 
 
-def test_a_queued_page_travels_as_its_markdown_with_its_images(tmp_path):
-    article = read_article(saved_complete(tmp_path / "saved"))
+def test_a_queued_saved_page_travels_as_the_page_and_the_files_of_its_folder_it_took(tmp_path):
+    source = saved_complete(tmp_path / "saved")
+    (source.parent / "harbour_files" / "unused.png").write_bytes(png())
+    article = read_article(source)
     payload = job_payload(article, ["epub"], {})
-    # Its images keep the names the page's article gives them: the editions name them so too.
-    assert payload["name"] == "harbour.md" and list(payload["assets"]) == ["images/01-lamp.png"]
+    # The page's own bytes, and only the image files it took, by their names beside the page.
+    assert payload["name"] == "harbour.html" and payload["url"] is None and payload["fetched"] == {}
+    assert base64.b64decode(payload["source"]) == source.read_bytes()
+    assert list(payload["assets"]) == ["harbour_files/lamp.png"]
     worker_folder = tmp_path / "worker"
     worker_folder.mkdir()
     received = read_payload_article(payload, worker_folder)
-    assert received.metadata == article.metadata and received.edition_date == article.edition_date
-    assert export(received, "md") == export(article, "md")
+    assert received.source_path == worker_folder / "harbour.html" and received.warnings == article.warnings
+    assert dataclasses.replace(received, source_path=article.source_path) == article
+    assert export(received, "epub") == export(article, "epub")
+
+
+def test_a_queued_fetched_page_is_read_again_from_what_was_fetched_and_nothing_else(tmp_path):
+    from pressroom.articles.readers.sources import read_fetched_page
+    from pressroom.articles.webimport.fetching import Fetched, RecordedFetcher
+
+    html = page(article_body(figure("images/lamp.png") + figure("images/gone.png", caption="Gone.")))
+    fetched = Fetched("https://gazette.example/news/harbour.html", html.encode(), "text/html")
+    article = read_fetched_page(fetched, RecordedFetcher({"https://gazette.example/news/images/lamp.png": png()}))
+    assert any("gone.png" in warning and "not fetched where the page was read" in warning
+               for warning in article.warnings)
+    payload = job_payload(article, ["epub"], {})
+    assert payload["url"] == fetched.url and payload["assets"] == {}
+    assert list(payload["fetched"]) == ["https://gazette.example/news/images/lamp.png"]
+    received = read_payload_article(payload, tmp_path)
+    assert received == article and list(tmp_path.iterdir()) == []
+    assert export(received, "epub") == export(article, "epub")
 
 
 @pytest.mark.validators  # slow: kept out of --quick

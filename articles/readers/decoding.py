@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import ContentError
-from ..model import Asset, Metadata, Section
+from ..model import Asset, Metadata, PageSources, Section
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
@@ -14,13 +14,15 @@ MAX_SOURCE_BYTES = 2 * 1024 * 1024
 @dataclass(frozen=True)
 class ReadResult:
     """A reader's findings: metadata, sections, the local files its HTML names (`asset_hrefs`, loaded
-    by `read_article`) or the images it took in itself (`assets`), and warnings."""
+    by `read_article`) or the images it took in itself (`assets`), warnings, and (a web page's) what
+    it read the page from (`page`, its bytes left for `read_article` to fill in)."""
 
     metadata: Metadata
     sections: tuple[Section, ...]
     asset_hrefs: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     assets: tuple[Asset, ...] = ()
+    page: PageSources | None = None
 
 
 class Reader:

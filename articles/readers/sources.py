@@ -93,16 +93,18 @@ def fetch_page(url: str, fetcher: Fetcher) -> Fetched:
     return page
 
 
-def read_fetched_page(page: Fetched, fetcher: Fetcher, language: str | None = None) -> Article:
-    """The article of a fetched `page`; its images are fetched through the same `fetcher`."""
+def read_fetched_page(page: Fetched, fetcher: Fetcher, language: str | None = None,
+                      dated: datetime.datetime | None = None) -> Article:
+    """The article of a fetched `page`; its images are fetched through the same `fetcher`; `dated` as
+    `read_article_bytes` takes it."""
     from ..webimport.page_reader import HtmlReader
 
-    return read_article_bytes(Path(f"{_address_slug(page.url)}.html"), page.data,
+    return read_article_bytes(Path(f"{_address_slug(page.url)}.html"), page.data, dated=dated,
                               reader=HtmlReader(url=page.url, fetcher=fetcher), language=language)
 
 
 def is_web_page(path: Path) -> bool:
-    """Whether the source at `path` is a web page (stored, or sent to a worker, as the Markdown its import makes)."""
+    """Whether the source at `path` is a web page (stored in a library as the Markdown its import makes)."""
     return any(_extension(path) in extensions for extensions, (module, _) in READERS.items()
                if module == WEB_PAGE_READER)
 
@@ -144,7 +146,8 @@ def read_article_bytes(path: Path, data: bytes, modified: datetime.datetime | No
     digest.update(b"\0" + date.isoformat().encode())  # the editions print it
     return Article(slug=slug_for(path), metadata=metadata, sections=result.sections,
                    source_path=path, digest=digest.hexdigest(), edition_date=date, assets=assets,
-                   warnings=cleaning + escaped + result.warnings)
+                   warnings=cleaning + escaped + result.warnings,
+                   page=result.page and dataclasses.replace(result.page, data=data))
 
 
 def edition_date(metadata: Metadata, modified: datetime.datetime | None) -> datetime.datetime:

@@ -8,6 +8,7 @@ import ipaddress
 import socket
 import ssl
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -250,6 +251,23 @@ class Fetcher:
     def _too_large(self, url: str, max_bytes: int, bytes_read: int) -> FetchTooLarge:
         size = f"{max_bytes // (1024 * 1024)} MiB" if max_bytes >= 1024 * 1024 else f"{max_bytes // 1024} KiB"
         return FetchTooLarge(f"{url}: larger than {size}; Pressroom stops there", bytes_read)
+
+
+class RecordedFetcher:
+    """Answers fetches from bytes fetched before (a queued job's), by address, and never from the
+    network: an address not recorded is a FetchError, as one that could not be fetched."""
+
+    def __init__(self, recorded: Mapping[str, bytes]) -> None:
+        self.recorded = recorded
+
+    def fetch(self, url: str, max_bytes: int = MAX_PAGE_BYTES, accept: str = "*/*") -> Fetched:
+        """What was fetched from `url`, within `max_bytes`."""
+        data = self.recorded.get(url)
+        if data is None:
+            raise FetchError(f"{url[:200]}: not fetched where the page was read, so not fetched here")
+        if len(data) > max_bytes:
+            raise FetchTooLarge(f"{url[:200]}: larger than {max_bytes} bytes; Pressroom stops there", len(data))
+        return Fetched(url, data, "")
 
 
 class _DeadlineReached(TimeoutError):

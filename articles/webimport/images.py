@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -103,6 +104,9 @@ class WebImages:
         self._full = False
         self._loaded: dict[str, WebImage | ImageDropped] = {}
         self._kept = 0
+        # The bytes of every image taken in (kept or too small to show), by file name or web address:
+        # read again from these alone, the page names its images the same.
+        self.taken: dict[str, bytes] = {}
 
     def load(self, address: str, base: str | None) -> WebImage:
         """The image at `address` (relative to the page's address `base`), checked; or ImageDropped."""
@@ -130,7 +134,7 @@ class WebImages:
             raise ImageDropped(f"the page has more than {self.max_images} images, as many as Pressroom takes from one")
         if self._full or self.bytes_read >= self.max_bytes:
             raise self._past_budget()
-        data = self._bytes(key)
+        data, origin = self._bytes(key)
         self.bytes_read += len(data)
         if self.bytes_read > self.max_bytes:
             self._full = True
@@ -143,15 +147,19 @@ class WebImages:
         with Image.open(io.BytesIO(data)) as image:
             tiny = max(image.size) <= TRACKING_PIXEL_SIDE
         href = f"images/{self._kept + 1:02d}-{_name_of(key)}.{_EXTENSIONS[media_type]}"
+        if origin is not None:
+            self.taken[origin] = data
         return WebImage(Asset(href=href, path=None, media_type=media_type, content=data), tiny)
 
     def _past_budget(self) -> ImageDropped:
         return ImageDropped(f"the page's images pass {self.max_bytes // (1024 * 1024)} MiB, as much as Pressroom "
                             "takes from one page (as from an upload)")
 
-    def _bytes(self, key: str) -> bytes:
+    def _bytes(self, key: str) -> tuple[bytes, str | None]:
+        """The image's bytes, and where they came from: its web address, its file's name in the page's
+        folder, or None (a `data:` URI, which the page itself holds)."""
         if key.startswith("data:"):
-            return _data_uri_bytes(key)
+            return _data_uri_bytes(key), None
         scheme = urlsplit(key).scheme.lower()
         if scheme in ("http", "https"):
             if self.fetcher is None:
@@ -159,7 +167,7 @@ class WebImages:
                                    f"({WITH_ITS_FOLDER})")
             left = self.max_bytes - self.bytes_read
             try:
-                return self.fetcher.fetch(key, min(MAX_IMAGE_BYTES, left), accept="image/*").data
+                return self.fetcher.fetch(key, min(MAX_IMAGE_BYTES, left), accept="image/*").data, key
             except FetchTooLarge as error:
                 self.bytes_read += error.bytes_read
                 if left < MAX_IMAGE_BYTES:
@@ -172,7 +180,7 @@ class WebImages:
             raise ImageDropped("only images saved with the page, or in it, are used")
         return self._file_bytes(key)
 
-    def _file_bytes(self, address: str) -> bytes:
+    def _file_bytes(self, address: str) -> tuple[bytes, str]:
         parts = urlsplit(address)
         relative = PurePosixPath(unquote(parts.path))
         folder = self.folder.resolve()
@@ -183,7 +191,7 @@ class WebImages:
             raise ImageDropped(f"the file is not in the page's folder ({WITH_ITS_FOLDER})")
         if path.stat().st_size > MAX_ASSET_BYTES:
             raise ImageDropped(f"it is larger than {MAX_ASSET_BYTES // (1024 * 1024)} MiB")
-        return path.read_bytes()
+        return path.read_bytes(), posixpath.normpath(relative.as_posix())
 
 
 def _data_uri_bytes(uri: str) -> bytes:

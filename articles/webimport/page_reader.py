@@ -20,7 +20,7 @@ from ..content.fragments import make_fragment
 from ..content.quotes import curl_quotes, quote_marks
 from ..content.sanitize import sanitize_html
 from ..content.section_ids import OPENING_ID, SectionIds
-from ..model import Author, Metadata, Section
+from ..model import Author, Metadata, PageSources, Section
 from ..readers.decoding import Reader, ReadResult
 from ..readers.language import article_language
 from .fetching import MAX_PAGE_BYTES, Fetcher
@@ -114,7 +114,8 @@ class HtmlReader(Reader):
             raise _no_article(path, name)
         used = {image.href for section in sections for image in section.images}
         return ReadResult(metadata=metadata, sections=sections, warnings=tuple(warnings),
-                          assets=tuple({asset.href: asset for asset in assets if asset.href in used}.values()))
+                          assets=tuple({asset.href: asset for asset in assets if asset.href in used}.values()),
+                          page=PageSources(self.url, images.taken))
 
 
 class _Bytes:
