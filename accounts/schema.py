@@ -15,6 +15,7 @@ accounts = Table(
     Column("session_version", Integer, nullable=False, default=0),  # a new password ends older sessions
     Column("failures", Integer, nullable=False, default=0),  # wrong passwords since the last right one
     Column("created", DateTime(timezone=True), nullable=False),
+    Column("edition_options", Text),  # JSON: the edition options the account chose last (0005)
 )
 
 api_tokens = Table(

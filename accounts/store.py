@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -149,6 +150,22 @@ class AccountStore:
             with self.engine.begin() as connection:
                 connection.execute(update(accounts).where(accounts.c.id == row.id).values(failures=0))
         return self._account(row)
+
+    def edition_options(self, name: str) -> dict[str, str]:
+        """The edition options (as query values) the account `name` chose last; {} when none."""
+        with self.engine.connect() as connection:
+            saved = connection.execute(select(accounts.c.edition_options).where(accounts.c.name == name)).scalar()
+        try:
+            values = json.loads(saved) if saved else {}
+        except ValueError:
+            return {}
+        return {key: value for key, value in values.items() if isinstance(key, str) and isinstance(value, str)} \
+            if isinstance(values, dict) else {}
+
+    def set_edition_options(self, name: str, values: dict[str, str]) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(update(accounts).where(accounts.c.name == name)
+                               .values(edition_options=json.dumps(values, sort_keys=True)))
 
     def failures(self, name: str) -> int:
         """The wrong passwords given for the account `name` since its last right one (0 for no account)."""

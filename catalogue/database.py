@@ -20,7 +20,7 @@ from ..errors import PressroomError
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest migration (tests/test_catalogue.py checks it is the chain's head): a catalogue already
 # there opens without loading Alembic.
-HEAD = "0004_accounts"
+HEAD = "0005_account_options"
 # PostgreSQL's advisory lock taken by whoever writes the catalogue (any number for this purpose alone).
 WRITER_LOCK = 7_028_001
 SQLITE_BUSY_SECONDS = 60

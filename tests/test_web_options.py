@@ -73,3 +73,16 @@ def test_a_download_follows_its_url_alone(client):
     assert "no cover" not in disposition and "Letter" not in disposition
     named = client.get(f"/articles/{FIRST}/download/epub").headers["Content-Disposition"]
     assert "no-cover" not in named
+
+
+def test_a_signed_in_accounts_options_follow_it_to_another_browser(app):
+    from account_clients import make_accounts, signed_in
+
+    make_accounts(app)
+    first_browser = signed_in(app, "reader")
+    first_browser.get(f"/articles/{FIRST}/?page_size=a5&cover=off")
+    other_browser = signed_in(app, "reader")
+    page = other_browser.get(f"/articles/{SECOND}/").get_data(as_text=True)
+    assert selected(page, "page_size") == "a5" and not ticked(page, "cover")
+    editor = signed_in(app, "editor")  # another account keeps its own
+    assert selected(editor.get(f"/articles/{SECOND}/").get_data(as_text=True), "page_size") == "a4"

@@ -20,6 +20,7 @@ from ..accounts.roles import ROLES, allows
 from ..accounts.store import TOKEN_PREFIX, Account, AccountStore
 from .limits import EXTENSION as LIMITS, SignInLimits, sign_in_limits
 from .security import csrf_valid
+from .remembered_options import ACCOUNT_OPTIONS
 from .state import catalogue
 
 ROLE = "pressroom_role"
@@ -98,6 +99,7 @@ def init_app(app: Flask) -> None:
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.extensions[ACCOUNT_OPTIONS] = store  # a signed-in account's edition options are kept with it
     app.session_interface = SessionByRequest()
     manager = LoginManager(app)
     manager.user_loader(_signed_in)
