@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..articles.readers.decoding import decode_source
 from ..articles.readers.front_matter import LANGUAGE_TAG, text_value
 from ..articles.readers.sources import is_web_address, slug_for
-from ..articles.readers.yaml_loader import Located, YamlLoader, quoted
+from ..articles.readers.yaml_loader import Located, YamlLoader, quoted, read_yaml_file
 from ..errors import ContentError, PressroomError
 
 MAX_DEFINITION_CHARS = 64 * 1024
@@ -64,16 +63,8 @@ def periodicals_folder(content_dir: Path) -> Path:
 def read_periodical(path: Path | str) -> Periodical:
     """The periodical the YAML file at `path` describes; a ContentError naming its line and the fix otherwise."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError(path, "no such periodical", fix="check the path of the periodical's .yaml file") from None
-    except OSError as error:
-        raise ContentError(path, f"the periodical cannot be read: {error.strerror}") from None
-    text = decode_source(path, data)
-    if len(text) > MAX_DEFINITION_CHARS:
-        raise ContentError(path, f"the periodical is longer than {MAX_DEFINITION_CHARS} characters", line=1,
-                           fix="list its feeds and settings only")
+    data, text = read_yaml_file(path, "periodical", MAX_DEFINITION_CHARS,
+                                "check the path of the periodical's .yaml file", "list its feeds and settings only")
     values = YamlLoader(path, subject="periodical", as_written=("title", "language", "schedule"),
                         located=("feeds", "formats", "send", "options")).load_mapping(text)
     for key, (_, line) in values.items():

@@ -11,11 +11,10 @@ from ...errors import ContentError, PressroomError
 from ..content.assets import load_asset
 from ..content.section_ids import slugify
 from ..model import Article, Author, Metadata
-from ..readers.decoding import decode_source
 from ..content.quotes import quote_marks
 from ..readers.front_matter import curled_fields, metadata_fields, people, text_value
 from ..readers.sources import edition_date, is_web_address, read_source, slug_for
-from ..readers.yaml_loader import Located, YamlLoader, quoted
+from ..readers.yaml_loader import Located, YamlLoader, quoted, read_yaml_file
 from .binding import bind
 from .book import Book, Chapter, Part
 
@@ -59,16 +58,8 @@ class Manifest:
 def read_manifest(path: Path | str) -> Manifest:
     """The manifest at `path`, checked line by line (a ContentError naming the line), its articles unread."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError(path, "no such manifest", fix="check the path of the BOOK.yaml file") from None
-    except OSError as error:
-        raise ContentError(path, f"the manifest cannot be read: {error.strerror}") from None
-    text = decode_source(path, data)
-    if len(text) > MAX_MANIFEST_CHARS:
-        raise ContentError(path, f"the manifest is longer than {MAX_MANIFEST_CHARS} characters", line=1,
-                           fix="list the articles and the book's metadata only")
+    data, text = read_yaml_file(path, "manifest", MAX_MANIFEST_CHARS, "check the path of the BOOK.yaml file",
+                                "list the articles and the book's metadata only")
     values = YamlLoader(path, subject="manifest", as_written=(*BOOK_TEXT_FIELDS, "editors", "authors", "lang",
                                                               "language"),
                         located=("articles", "parts")).load_mapping(text)

@@ -242,3 +242,20 @@ def _short_quotes(message: str) -> str:
         inner = match.group(1)
         return match.group() if len(inner) <= MAX_QUOTED_CHARS else f"'{inner[:MAX_QUOTED_CHARS - 1]}…'"
     return _QUOTED_IN_YAML_MESSAGE.sub(cut, message)
+
+
+def read_yaml_file(path: Path, subject: str, max_chars: int, missing_fix: str, long_fix: str) -> tuple[bytes, str]:
+    """The bytes and decoded text of the YAML file at `path` (a manifest, a periodical), or a
+    ContentError naming `subject`: no such file, unreadable, or longer than `max_chars`."""
+    from .decoding import decode_source
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError(path, f"no such {subject}", fix=missing_fix) from None
+    except OSError as error:
+        raise ContentError(path, f"the {subject} cannot be read: {error.strerror}") from None
+    text = decode_source(path, data)
+    if len(text) > max_chars:
+        raise ContentError(path, f"the {subject} is longer than {max_chars} characters", line=1, fix=long_fix)
+    return data, text
