@@ -21,6 +21,7 @@ command -v jing >/dev/null 2>&1 || missing+=(jing)                    # the OPDS
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)           # DAISY Ace and the browser tests
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)               # DAISY Ace and axe-core
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)   # the queue tests start their own, on loopback
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)             # the mail tests make a certificate for their TLS server
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)  # the catalogue tests start their own
 ldconfig -p | grep 'libpangoft2-1.0.so.0' >/dev/null || missing+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 # The faces of the scripts the bundled fonts lack (Arabic, Hebrew, Devanagari...; Chinese, Japanese, Korean).
