@@ -9,7 +9,7 @@ from typing import Any
 
 from ..articles.readers.front_matter import LANGUAGE_TAG, text_value
 from ..articles.readers.sources import is_web_address, slug_for
-from ..articles.readers.yaml_loader import Located, YamlLoader, quoted, read_yaml_file
+from ..articles.readers.yaml_loader import Located, YamlLoader, quoted, read_yaml_file, without_lines
 from ..errors import ContentError, PressroomError
 
 MAX_DEFINITION_CHARS = 64 * 1024
@@ -107,7 +107,7 @@ def _feeds(path: Path, values: dict[str, Located], warnings: list[str]) -> tuple
         if unknown:
             raise ContentError(path, f"a feed has no key {quoted(unknown[0])}", line=feed[unknown[0]].line,
                                fix=f"give a feed only {', '.join(FEED_KEYS)}")
-        url = text_value(path, "url", _plain(feed["url"]), feed["url"].line, warnings)
+        url = text_value(path, "url", without_lines(feed["url"]), feed["url"].line, warnings)
         if not is_web_address(url):
             raise ContentError(path, f"{quoted(url)} is not a web address", line=feed["url"].line,
                                fix="give the feed's http:// or https:// address")
@@ -115,11 +115,11 @@ def _feeds(path: Path, values: dict[str, Located], warnings: list[str]) -> tuple
             raise ContentError(path, f"the feed {quoted(url)} is listed twice (first on line {seen[url]})",
                                line=feed_line, fix="list each feed once")
         seen[url] = feed_line
-        title = (text_value(path, "title", _plain(feed["title"]), feed["title"].line, warnings) if "title" in feed
+        title = (text_value(path, "title", without_lines(feed["title"]), feed["title"].line, warnings) if "title" in feed
                  else url)
-        items = _whole_number(path, {key: Located(_plain(value), value.line) for key, value in feed.items()},
+        items = _whole_number(path, {key: Located(without_lines(value), value.line) for key, value in feed.items()},
                               "items", DEFAULT_ITEMS, 1, MAX_ITEMS_PER_FEED)
-        content = _plain(feed["content"]) if "content" in feed else "page"
+        content = without_lines(feed["content"]) if "content" in feed else "page"
         if content not in CONTENT_KINDS:
             raise ContentError(path, f"'content' is {quoted(content)}", line=feed["content"].line,
                                fix="write 'content: page' (fetch each item's page) or 'content: feed' "
@@ -134,7 +134,7 @@ def _formats(path: Path, values: dict[str, Located]) -> tuple[str, ...]:
     if "formats" not in values:
         return ("epub",)
     formats, line = values["formats"]
-    names = [_plain(item) for item in formats] if isinstance(formats, list) else [_plain(formats)]
+    names = [without_lines(item) for item in formats] if isinstance(formats, list) else [without_lines(formats)]
     if not names or not all(isinstance(name, str) and name for name in names):
         raise ContentError(path, "'formats' must be a list of formats", line=line, fix="write 'formats: [epub, pdf]'")
     try:
@@ -150,7 +150,7 @@ def _options(path: Path, values: dict[str, Located]) -> dict[str, Any]:
     if "options" not in values:
         return {}
     options, line = values["options"]
-    options = _plain(options)
+    options = without_lines(options)
     if not isinstance(options, dict):
         raise ContentError(path, "'options' must be a mapping of edition options", line=line,
                            fix="write 'options:' with e.g. 'paper: a5' under it (see `pressroom export --help`)")
@@ -184,7 +184,7 @@ def _addresses(path: Path, values: dict[str, Located]) -> tuple[str, ...]:
     if "send" not in values:
         return ()
     addresses, line = values["send"]
-    items = [(_plain(item), item.line) for item in addresses] if isinstance(addresses, list) else [(_plain(addresses), line)]
+    items = [(without_lines(item), item.line) for item in addresses] if isinstance(addresses, list) else [(without_lines(addresses), line)]
     checked = []
     for address, address_line in items:
         try:
@@ -204,15 +204,4 @@ def _whole_number(path: Path, values: dict[str, Located], key: str, default: int
     if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
         raise ContentError(path, f"'{key}' is {quoted(value)}, not a whole number from {least} to {most}", line=line,
                            fix=f"write e.g. '{key}: {default}'")
-    return value
-
-
-def _plain(value: Any) -> Any:
-    """A value read with its lines, without them."""
-    if isinstance(value, Located):
-        return _plain(value.value)
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
     return value

@@ -14,7 +14,7 @@ from ..model import Article, Author, Metadata
 from ..content.quotes import quote_marks
 from ..readers.front_matter import curled_fields, metadata_fields, people, text_value
 from ..readers.sources import edition_date, is_web_address, read_source, slug_for
-from ..readers.yaml_loader import Located, YamlLoader, quoted, read_yaml_file
+from ..readers.yaml_loader import Located, YamlLoader, quoted, read_yaml_file, without_lines
 from .binding import bind
 from .book import Book, Chapter, Part
 
@@ -200,27 +200,16 @@ def _entry(path: Path, item: Any, line: int, part: int, warnings: list[str]) -> 
     if isinstance(item, str):
         return Entry(text_value(path, "path", item, line, warnings), line, part)
     if not isinstance(item, dict) or "path" not in item:
-        raise ContentError(path, f"an article entry is {quoted(_plain(item))}, not a path", line=line, fix=_ENTRY_FIX)
+        raise ContentError(path, f"an article entry is {quoted(without_lines(item))}, not a path", line=line, fix=_ENTRY_FIX)
     unknown = sorted(set(item) - set(ENTRY_KEYS))
     if unknown:
         raise ContentError(path, f"an article entry has no key {quoted(unknown[0])}", line=item[unknown[0]].line,
                            fix=f"give an entry only {', '.join(ENTRY_KEYS)}")
     title = item.get("title")
     authors = item.get("authors")
-    return Entry(text_value(path, "path", _plain(item["path"].value), item["path"].line, warnings), line, part,
-                 text_value(path, "title", _plain(title.value), title.line, warnings) if title else None,
-                 people(path, "authors", _plain(authors.value), authors.line, warnings) if authors else None)
-
-
-def _plain(value: Any) -> Any:
-    """A value read with its lines, without them."""
-    if isinstance(value, Located):
-        return _plain(value.value)
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    return value
+    return Entry(text_value(path, "path", without_lines(item["path"].value), item["path"].line, warnings), line, part,
+                 text_value(path, "title", without_lines(title.value), title.line, warnings) if title else None,
+                 people(path, "authors", without_lines(authors.value), authors.line, warnings) if authors else None)
 
 
 def _article_source(path: Path, folder: Path, entry: Entry, within: Path | None) -> Path | str:

@@ -259,3 +259,14 @@ def read_yaml_file(path: Path, subject: str, max_chars: int, missing_fix: str, l
     if len(text) > max_chars:
         raise ContentError(path, f"the {subject} is longer than {max_chars} characters", line=1, fix=long_fix)
     return data, text
+
+
+def without_lines(value: Any) -> Any:
+    """A value read with its lines (`Located`, in lists and mappings too), without them."""
+    if isinstance(value, Located):
+        return without_lines(value.value)
+    if isinstance(value, list):
+        return [without_lines(item) for item in value]
+    if isinstance(value, dict):
+        return {key: without_lines(item) for key, item in value.items()}
+    return value
