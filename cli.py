@@ -28,6 +28,18 @@ def main() -> None:
     # spent on memory the system takes back anyway.
     atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
+    context = click.get_current_context()
+    if not isinstance(main.commands.get(context.invoked_subcommand or ""), ExportCommand):
+        resume_collector()
+
+
+def resume_collector() -> None:
+    """Let the collector run again when `pressroom.__main__` paused it while the command loaded, first
+    freezing what loading made (it lives until the command ends), so that no walk of the collector
+    visits it. Export commands resume it once their options, the exporters' own, are loaded."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class ExportCommand(click.Command):
@@ -35,6 +47,10 @@ class ExportCommand(click.Command):
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         return [*super().get_params(ctx)[:-1], *_edition_flags(), super().get_params(ctx)[-1]]
+
+    def invoke(self, ctx: click.Context):
+        resume_collector()
+        return super().invoke(ctx)
 
 
 def _edition_flags() -> list[click.Option]:

@@ -3,6 +3,7 @@ making planned editions in this process (`pressroom.execution` runs that in a li
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 from collections.abc import Mapping, Sequence
@@ -23,6 +24,20 @@ LOGGER = logging.getLogger("pressroom")
 @lru_cache(maxsize=1)
 def load_exporters() -> dict[str, Exporter]:
     """Every registered exporter by name, built-ins first; a plug-in that fails to load is skipped."""
+    collecting = gc.isenabled()
+    # Importing the exporters makes what lives as long as the process (modules, classes): the collector
+    # would walk it some twenty times over and find nothing to free.
+    gc.disable()
+    try:
+        found = _loaded_exporters()
+    finally:
+        if collecting:
+            gc.enable()
+    order = [name for name in BUILTIN_ORDER if name in found]
+    return {name: found[name] for name in order + sorted(set(found) - set(order))}
+
+
+def _loaded_exporters() -> dict[str, Exporter]:
     found: dict[str, Exporter] = {}
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         try:
@@ -34,8 +49,7 @@ def load_exporters() -> dict[str, Exporter]:
             LOGGER.warning("the %r exporter (%s) is not a pressroom Exporter; skipped", entry.name, entry.value)
             continue
         found[entry.name] = exporter
-    order = [name for name in BUILTIN_ORDER if name in found]
-    return {name: found[name] for name in order + sorted(set(found) - set(order))}
+    return found
 
 
 def exporter_for(name: str) -> Exporter:

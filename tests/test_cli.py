@@ -206,3 +206,27 @@ def test_a_command_leaves_what_it_holds_to_the_permanent_generation_when_it_exit
               "main()\n")
     result = subprocess.run([sys.executable, "-P", "-c", script], capture_output=True, text=True, check=True)
     assert int(result.stdout.splitlines()[-1].removeprefix("frozen at exit: ")) > 10_000
+
+
+@pytest.mark.parametrize("arguments", [["export", str(SAMPLE), "-f", "md"], ["formats"]])
+def test_the_command_resumes_the_collector_it_paused_while_loading(arguments, tmp_path, monkeypatch):
+    import gc
+
+    from pressroom import __main__ as launcher
+    from pressroom import cli
+
+    seen = []
+    real = cli.export_source
+    monkeypatch.setattr(cli, "export_source", lambda *args: (seen.append(gc.isenabled()), real(*args))[1])
+    monkeypatch.setattr(sys, "argv", ["pressroom", *arguments, *(["-o", str(tmp_path)] if "-f" in arguments else [])])
+    monkeypatch.setattr(cli, "resume_collector", lambda real=cli.resume_collector: (seen.append("resumed"), real())[1])
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            launcher.run()
+        assert exit_.value.code == 0
+        assert gc.isenabled()
+        assert seen[0] == "resumed"  # before the export's work, whose jobs run with the collector on
+        assert all(state is True for state in seen[1:])
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -116,7 +116,7 @@ def test_the_wheel_registers_the_built_in_exporters_and_the_console_script(wheel
                                                          "html": "pressroom.exporters.html:HtmlExporter",
                                                          "md": "pressroom.exporters.markdown:MarkdownExporter",
                                                          "print": "pressroom.exporters.pdf.printready:PrintExporter"}
-    assert dict(entry_points["console_scripts"]) == {"pressroom": "pressroom.cli:main"}
+    assert dict(entry_points["console_scripts"]) == {"pressroom": "pressroom.__main__:run"}
 
 
 def test_the_installed_wheel_lists_and_exports_from_an_empty_folder_writing_nothing_into_itself(venv, tmp_path):

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-HELD = "\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
-NOT_HELD = re.compile(f"[^{HELD}]")
+# What is not held, written out: the negated class of what is held, over the whole of Unicode, takes the
+# regex compiler ten times as long (about 3 ms of every cold command), for the same set.
+UNHELD = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+NOT_HELD = re.compile(f"[{UNHELD}]")
 
 
 def without_unheld_characters(where: Path | str, text: str, line: int | None = None,

@@ -14,7 +14,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from ...errors import ContentError
-from ..content.characters import HELD
+from ..content.characters import UNHELD
 
 try:  # libyaml's parser, which PyYAML's wheels include: it reads a front matter about 5 times faster
     from yaml.cyaml import CParser
@@ -28,7 +28,7 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 # What YAML cannot read as text: what no edition can hold (characters.py), and the line breaks only
 # YAML sees (U+2028, U+2029), where a value would end silently or fail with an error that makes no
 # sense in the file.
-_REFUSED_CHARACTER = re.compile(f"[^{HELD.replace(chr(0xa0) + '-' + chr(0xd7ff), chr(0xa0) + '-' + chr(0x2027) + chr(0x202a) + '-' + chr(0xd7ff))}]")
+_REFUSED_CHARACTER = re.compile(f"[{UNHELD}\u2028\u2029]")
 _QUOTED_IN_YAML_MESSAGE = re.compile(r"'([^']*)'")
 _SYNTAX_FIX = "check the quotes and the indentation there; quote values that contain ': ' or ' #'"
 

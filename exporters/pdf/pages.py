@@ -14,6 +14,8 @@ def page_starts(document, root) -> tuple[PageStart, ...]:
     starts: list[PageStart] = []
     number = 0
     tables_begun: set = set()  # tables laid out on an earlier page, whose header and foot repeat
+    # Finding them walks every box of every page: a document without a table has none to find.
+    has_tables = any(element.tag.rpartition("}")[2] == "table" for element in root.iter() if isinstance(element.tag, str))
     for page in document.pages:
         # WeasyPrint keeps the page's box tree on `_page_box`; pinned to 70.x in pyproject.
         page_box = page._page_box
@@ -40,7 +42,8 @@ def page_starts(document, root) -> tuple[PageStart, ...]:
                 offset = _word_start(text, found if found >= 0 else 0)
             starts.append(PageStart(str(number), section.get("id"), list(section).index(block), offset))
             break
-        tables_begun.update(box.element for box in page_box.descendants() if isinstance(box, boxes.TableBox))
+        if has_tables:
+            tables_begun.update(box.element for box in page_box.descendants() if isinstance(box, boxes.TableBox))
     return tuple(starts)
 
 
