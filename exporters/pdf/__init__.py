@@ -167,7 +167,8 @@ class PdfExporter(Exporter):
                                font_config=_font_config(), pdf_tags=True)
 
         try:
-            laid_out = fill_pages_before_figures(lambda: keep_notes_on_their_page(render), html.etree_element)
+            laid_out = fill_pages_before_figures(lambda: keep_notes_on_their_page(render, html.etree_element),
+                                                 html.etree_element)
         except (RecursionError, MemoryError, OverflowError) as error:
             raise ExportFailed(article, "PDF", f"the layout engine gave up ({type(error).__name__})") from None
         return laid_out, html.etree_element

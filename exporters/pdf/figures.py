@@ -25,6 +25,9 @@ def fill_pages_before_figures(lay_out, root):
     a third of the page before it empty moved after the text that follows it, where that text can
     fill the page."""
     document = lay_out()
+    # Finding the pages a figure left empty walks every box of every page: without a figure, none did.
+    if not any(_tag(element) == "figure" for element in root.iter()):
+        return document
     parents = {child: parent for parent in root.iter() for child in parent}
     for _ in range(MAX_PASSES):
         deferred = [figure for figure in figures_after_empty_space(document, parents)

@@ -13,11 +13,12 @@ NOTES_BEFORE_WIDOWS = ".section p, .section li, .section blockquote { widows: 1;
 MAX_PASSES = 6
 
 
-def keep_notes_on_their_page(render):
-    """The document `render(extra_css)` lays out, with its notes on the pages that cite them where the
-    layout can give them that."""
+def keep_notes_on_their_page(render, root):
+    """The document `render(extra_css)` lays out from the HTML tree `root`, with its notes on the pages
+    that cite them where the layout can give them that."""
     document = render("")
-    if not notes_off_their_page(document):
+    # Looking for moved notes walks every box of every page: a document without notes has none to move.
+    if not any(_is_note(element) for element in root.iter()) or not notes_off_their_page(document):
         return document
     document = render(NOTES_BEFORE_WIDOWS)
     for _ in range(MAX_PASSES):
@@ -57,3 +58,7 @@ def _last_block_on(document, number: int):
     element = getattr(last, "element", None)
     # A line belongs to its block's element; the body's own text has no block to move.
     return element if element is not None and element.tag.rpartition("}")[2] in ("p", "li", "blockquote", "figure") else None
+
+
+def _is_note(element) -> bool:
+    return isinstance(element.tag, str) and "footnote-body" in (element.get("class") or "").split()
