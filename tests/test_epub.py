@@ -224,18 +224,18 @@ def test_the_paginated_epub_passes_epubcheck_and_is_reproducible(paginated):
 
 
 def test_the_print_layout_is_made_once_per_export_set(monkeypatch, tmp_path):
-    from pressroom.exporters.pdf import PdfExporter
+    from pressroom.exporters.pdf import layout
 
     article = read_article(LONG)
     log = tmp_path / "layouts.log"
-    original = PdfExporter._layout
+    original = layout.laid_out
 
-    def counted_layout(self, *args):
+    def counted_layout(*args):
         with log.open("a") as stream:  # exports run in forked workers: count in a file
             stream.write("layout\n")
-        return original(self, *args)
+        return original(*args)
 
-    monkeypatch.setattr(PdfExporter, "_layout", counted_layout)
+    monkeypatch.setattr(layout, "laid_out", counted_layout)
     editions = export_set(article, ["epub", "pdf"], ExportOptions(page_size="letter"))
     assert log.read_text().count("layout") == 1
     nav = xml(zipfile.ZipFile(io.BytesIO(editions["epub"].main.data)), "EPUB/text/nav.xhtml")
