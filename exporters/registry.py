@@ -7,6 +7,7 @@ import gc
 import hashlib
 import logging
 from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -24,15 +25,8 @@ LOGGER = logging.getLogger("pressroom")
 @lru_cache(maxsize=1)
 def load_exporters() -> dict[str, Exporter]:
     """Every registered exporter by name, built-ins first; a plug-in that fails to load is skipped."""
-    collecting = gc.isenabled()
-    # Importing the exporters makes what lives as long as the process (modules, classes): the collector
-    # would walk it some twenty times over and find nothing to free.
-    gc.disable()
-    try:
+    with _collector_paused():
         found = _loaded_exporters()
-    finally:
-        if collecting:
-            gc.enable()
     order = [name for name in BUILTIN_ORDER if name in found]
     return {name: found[name] for name in order + sorted(set(found) - set(order))}
 
@@ -169,8 +163,33 @@ def prepare_engines(plans: list[EditionPlan], many: bool = False) -> None:
     exporters = {plan.exporter for plan in plans}
     if any(plan.pages_settings is not None for plan in plans):
         exporters.add(paginator())
-    for exporter in exporters:
-        try:
-            exporter.prepare(many)
-        except Exception:  # the worker meets the same problem and reports it properly
-            LOGGER.debug("preparing the %s exporter failed", exporter.name, exc_info=True)
+    unprepared = [exporter for exporter in exporters if (exporter.name, many) not in _PREPARED]
+    if not unprepared:
+        return
+    with _collector_paused():
+        for exporter in unprepared:
+            try:
+                exporter.prepare(many)
+                _PREPARED.add((exporter.name, many))
+            except Exception:  # the worker meets the same problem and reports it properly
+                LOGGER.debug("preparing the %s exporter failed", exporter.name, exc_info=True)
+
+
+_PREPARED: set[tuple[str, bool]] = set()  # (exporter, many) prepared in this process, or the one it forked from
+
+
+@contextmanager
+def _collector_paused():
+    """The collector paused while exporters and their engines load: what loading makes (modules,
+    classes, an engine's tables) lives as long as the process, so the collector would walk it many
+    times over and free nothing (WeasyPrint's import alone set off a hundred collections, one of them
+    a full one). It is then frozen out of the collector's walks, as Python's documentation advises for
+    what a process loads before it forks workers; this happens once per exporter and process."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
