@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import html
-import logging
 import re
 import zlib
 from pathlib import Path
@@ -23,6 +22,7 @@ from ..content.section_ids import OPENING_ID, SectionIds
 from ..model import Author, Metadata, PageSources, Section
 from ..readers.decoding import Reader, ReadResult
 from ..readers.language import article_language
+from .extraction import extract
 from .fetching import MAX_PAGE_BYTES, Fetcher
 from .images import ImageDropped, WebImages, image_address, is_tracking_pixel
 from .metadata import declared_language, page_metadata
@@ -53,11 +53,6 @@ _CREDIT = re.compile(r"^(?:(?:photo(?:graph)?s?|pictures?|images?|illustrations?
 # `<figcaption>` in a list, say) keeps only its content.
 _CONVERTED = {"body", "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "blockquote", "pre", "code", "strong",
               "em", "sub", "sup", "a", "img", "table", "tr", "th", "td", "br", "del"}
-
-# trafilatura and the libraries it calls log what they discard; the reader reports what matters itself.
-for _library in ("trafilatura", "htmldate", "courlan", "justext"):
-    logging.getLogger(_library).addHandler(logging.NullHandler())
-    logging.getLogger(_library).propagate = False
 
 
 class HtmlReader(Reader):
@@ -95,7 +90,7 @@ class HtmlReader(Reader):
         addresses, captions = _mark_images(tree)
         table_captions = {" ".join(caption.text_content().split()) for caption in tree.iter("caption")} - {""}
         link_texts = {" ".join(link.text_content().split()) for link in tree.iter("a")}
-        found = _extract(tree, base)
+        found = extract(tree, base)
         if found is None or found.body is None:
             raise _no_article(path, name)
         body = _html_body(found.body)
@@ -227,16 +222,6 @@ def _caption_of(img) -> str | None:
                     return text
             return None
     return None
-
-
-def _extract(tree, base: str | None):
-    from trafilatura import bare_extraction  # imported when a page is read: it takes a tenth of a second
-
-    try:
-        return bare_extraction(tree, url=base, include_comments=False, include_tables=True, include_images=True,
-                               include_formatting=True, include_links=True, with_metadata=True)
-    except (ValueError, TypeError, RecursionError, etree.LxmlError):
-        return None  # markup trafilatura cannot follow holds no article it can find
 
 
 def _curl_quotes_in(body, marks: tuple[str, str, str, str]) -> None:
