@@ -27,8 +27,9 @@ def extract(tree, base: str | None):
     """trafilatura's `bare_extraction` of the page `tree` (whose address is `base`), or None when it
     cannot follow the markup."""
     try:
-        return _bare_extraction()(tree, url=base, include_comments=False, include_tables=True, include_images=True,
-                                  include_formatting=True, include_links=True, with_metadata=True)
+        # "xml": the body left as a tree, without the plain-text rendering of it ("python") no reader uses.
+        return _bare_extraction()(tree, url=base, output_format="xml", include_comments=False, include_tables=True,
+                                  include_images=True, include_formatting=True, include_links=True, with_metadata=True)
     except (ValueError, TypeError, RecursionError, etree.LxmlError):
         return None  # markup trafilatura cannot follow holds no article it can find
 
