@@ -46,6 +46,12 @@ _INLINE = {"strong", "em", "u", "code", "sub", "sup", "a", "img", "br", "del", "
 # Underlines and other renderings on the web are links' and designers' styling, not the author's emphasis.
 _EMPHASIS = {"#b": "strong", "#i": "em", "#t": "code", "#sub": "sub", "#sup": "sup"}
 _UNWRAPPED = "pressroom-unwrapped"
+# Queries run on every page, compiled once.
+_ELEMENTS = etree.XPath("count(descendant-or-self::*)")
+_OWN_ADDRESS = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
+_ARTICLE_BODIES = etree.XPath("//*[@itemprop='articleBody'] | //article")
+_MAIN = etree.XPath("//main")
+_CAPTIONS = etree.XPath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]")
 # A line that credits a picture: "Photo: …", "Photograph: …", "Credit: …", "Image © …", "© …".
 _CREDIT = re.compile(r"^(?:(?:photo(?:graph)?s?|pictures?|images?|illustrations?|credits?|foto|bild)\b(?: credits?)?"
                      r"\s*[:/©]|©).{0,150}$", re.IGNORECASE)
@@ -81,7 +87,7 @@ class HtmlReader(Reader):
     def read(self, path: Path, text: str, language: str | None = None) -> ReadResult:
         name = self.url or str(path)
         tree = _parse(name, path, text)
-        count = sum(1 for _ in tree.iter(etree.Element))
+        count = int(_ELEMENTS(tree))
         if count > MAX_PAGE_ELEMENTS:
             raise ContentError(name, f"the page has {count} HTML elements, more than the {MAX_PAGE_ELEMENTS} "
                                "Pressroom reads", fix="save the article's own page (or its print view) alone")
@@ -173,7 +179,7 @@ def _no_article(path: Path, name: str) -> ContentError:
 
 def _canonical(tree) -> str | None:
     """The page's own web address (canonical link or og:url), against which its links are resolved."""
-    for address in tree.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
+    for address in _OWN_ADDRESS(tree):
         if urlsplit(address.strip()).scheme in ("http", "https"):
             return address.strip()
     return None
@@ -182,7 +188,7 @@ def _canonical(tree) -> str | None:
 def _left_out_embeds(tree) -> list[str]:
     """Warnings for the embedded players, frames and forms of the article's own body (those of the
     rest of the page go with the navigation and ads, silently)."""
-    bodies = tree.xpath("//*[@itemprop='articleBody'] | //article") or tree.xpath("//main")
+    bodies = _ARTICLE_BODIES(tree) or _MAIN(tree)
     if not bodies:
         return []
     body = max(bodies, key=lambda element: len(element.text_content()))
@@ -216,7 +222,7 @@ def _mark_images(tree) -> tuple[dict[int, str], dict[int, str]]:
 def _caption_of(img) -> str | None:
     for ancestor in img.iterancestors():
         if ancestor.tag == "figure" or "wp-caption" in ancestor.get("class", ""):
-            for caption in ancestor.xpath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]"):
+            for caption in _CAPTIONS(ancestor):
                 text = " ".join(caption.text_content().split())
                 if text:
                     return text
