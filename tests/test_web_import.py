@@ -7,7 +7,9 @@ import dataclasses
 import datetime
 import gzip
 import io
+import os
 import subprocess
+import sys
 import time
 import zipfile
 
@@ -278,3 +280,34 @@ def test_a_caption_outside_a_figure_stays_text(tmp_path):
     article = read_article(write(tmp_path / "stray.html", page(article_body(listed))))
     html = body_html(article)
     assert "A stray caption" in html and "<figcaption" not in html
+
+
+FRENCH = ("Les lampes du quai est ont été rallumées mardi, après un hiver dans le noir. Les pêcheurs disaient "
+          "qu'elles leur avaient manqué plus qu'ils ne l'auraient cru, et restaient dans le froid pour les regarder.")
+
+
+def _in_a_fresh_process(script: str, tmp_path) -> list[str]:
+    """What `script` prints, run in `tmp_path` by a new Python (whose imports are its own) with an empty cache."""
+    environment = {**os.environ, "PRESSROOM_CACHE_DIR": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=environment, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_reading_a_page_runs_no_language_detector_it_does_not_need(tmp_path):
+    """trafilatura imports py3langid (and numpy), which Pressroom needs only for a page that declares no language."""
+    write(tmp_path / "harbour.html", page(article_body()))
+    script = ("import sys; from pressroom.articles import read_article; "
+              "print(read_article('harbour.html').metadata.language, 'numpy' in sys.modules)")
+    assert _in_a_fresh_process(script, tmp_path) == ["en-GB", "False"]
+
+
+def test_after_a_page_is_read_the_language_detector_works_for_pressroom_and_trafilatura(tmp_path):
+    write(tmp_path / "harbour.html", page(article_body()))
+    write(tmp_path / "port.html", page(f"<p>{FRENCH}</p>" * 3).replace(' lang="en-GB"', ""))
+    script = ("from pressroom.articles import read_article; "
+              "print(read_article('harbour.html').metadata.language, read_article('port.html').metadata.language); "
+              "from trafilatura.utils import language_classifier; "
+              "print(language_classifier('Der Hafenmeister freut sich, dass die Lampen wieder brennen.', ''))")
+    assert _in_a_fresh_process(script, tmp_path) == ["en-GB", "fr", "de"]

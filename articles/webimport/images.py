@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
-from PIL import Image
-
 from ...errors import ContentError
 from ..content.assets import MAX_ASSET_BYTES, check_image, sniff_media_type
 from ..library.archives import MAX_UNPACKED_BYTES
@@ -144,6 +142,8 @@ class WebImages:
             check_image(Path(str(self.page)), address[:80], data)
         except ContentError as error:
             raise ImageDropped(error.problem) from None
+        from PIL import Image  # loaded by check_image (a page whose images are all dropped never needs it)
+
         with Image.open(io.BytesIO(data)) as image:
             tiny = max(image.size) <= TRACKING_PIXEL_SIDE
         href = f"images/{self._kept + 1:02d}-{_name_of(key)}.{_EXTENSIONS[media_type]}"

@@ -7,6 +7,8 @@ import json
 import re
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from ..content.characters import NOT_HELD
 from ..model import Author, Metadata
 from ..readers.front_matter import LANGUAGE_TAG
@@ -18,6 +20,8 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 # A byline's words that only introduce or join its date ("By Jane Doe, updated on 3 May").
 _DATE_JOINERS = {"on", "at", "updated", "published", "posted", "am", "pm"}
 _NUMBER = re.compile(r"^\d[\d:/.-]*(?:st|nd|rd|th)?$")
+_NAMED_META = etree.XPath("//meta[@property=$name or @name=$name]")
+_JSON_LD = etree.XPath("//script[@type='application/ld+json']")
 
 
 def page_metadata(tree, found, page_url: str | None, fallback_title: str, language: str) -> Metadata:
@@ -37,7 +41,7 @@ def page_metadata(tree, found, page_url: str | None, fallback_title: str, langua
 
 
 def _meta(tree, name: str) -> str | None:
-    for element in tree.xpath("//meta[@property=$name or @name=$name]", name=name):
+    for element in _NAMED_META(tree, name=name):
         if element.get("content", "").strip():
             return element.get("content").strip()
     return None
@@ -85,20 +89,26 @@ def _date(text: str | None) -> datetime.date | None:
 
 def declared_language(tree) -> str | None:
     """`<html lang>`, else OpenGraph's locale, else JSON-LD's inLanguage; None when none is a tag."""
-    candidates = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang"), _meta(tree, "og:locale")]
-    for script in tree.xpath("//script[@type='application/ld+json']"):
+    for candidate in _declared_languages(tree):
+        tag = (candidate or "").strip().replace("_", "-")
+        if LANGUAGE_TAG.match(tag):
+            return tag
+    return None
+
+
+def _declared_languages(tree):
+    """The languages the page declares, in order of trust; each looked for only if those before are no tag."""
+    yield tree.get("lang")
+    yield tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    yield _meta(tree, "og:locale")
+    for script in _JSON_LD(tree):
         try:
             data = json.loads(script.text or "")
         except ValueError:
             continue
         for item in data if isinstance(data, list) else [data]:
             if isinstance(item, dict) and isinstance(item.get("inLanguage"), str):
-                candidates.append(item["inLanguage"])
-    for candidate in candidates:
-        tag = (candidate or "").strip().replace("_", "-")
-        if LANGUAGE_TAG.match(tag):
-            return tag
-    return None
+                yield item["inLanguage"]
 
 
 def _web_address(url: str | None) -> str | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import html
-import logging
 import re
 import zlib
 from pathlib import Path
@@ -23,6 +22,7 @@ from ..content.section_ids import OPENING_ID, SectionIds
 from ..model import Author, Metadata, PageSources, Section
 from ..readers.decoding import Reader, ReadResult
 from ..readers.language import article_language
+from .extraction import extract
 from .fetching import MAX_PAGE_BYTES, Fetcher
 from .images import ImageDropped, WebImages, image_address, is_tracking_pixel
 from .metadata import declared_language, page_metadata
@@ -46,6 +46,12 @@ _INLINE = {"strong", "em", "u", "code", "sub", "sup", "a", "img", "br", "del", "
 # Underlines and other renderings on the web are links' and designers' styling, not the author's emphasis.
 _EMPHASIS = {"#b": "strong", "#i": "em", "#t": "code", "#sub": "sub", "#sup": "sup"}
 _UNWRAPPED = "pressroom-unwrapped"
+# Queries run on every page, compiled once.
+_ELEMENTS = etree.XPath("count(descendant-or-self::*)")
+_OWN_ADDRESS = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
+_ARTICLE_BODIES = etree.XPath("//*[@itemprop='articleBody'] | //article")
+_MAIN = etree.XPath("//main")
+_CAPTIONS = etree.XPath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]")
 # A line that credits a picture: "Photo: …", "Photograph: …", "Credit: …", "Image © …", "© …".
 _CREDIT = re.compile(r"^(?:(?:photo(?:graph)?s?|pictures?|images?|illustrations?|credits?|foto|bild)\b(?: credits?)?"
                      r"\s*[:/©]|©).{0,150}$", re.IGNORECASE)
@@ -53,11 +59,6 @@ _CREDIT = re.compile(r"^(?:(?:photo(?:graph)?s?|pictures?|images?|illustrations?
 # `<figcaption>` in a list, say) keeps only its content.
 _CONVERTED = {"body", "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "blockquote", "pre", "code", "strong",
               "em", "sub", "sup", "a", "img", "table", "tr", "th", "td", "br", "del"}
-
-# trafilatura and the libraries it calls log what they discard; the reader reports what matters itself.
-for _library in ("trafilatura", "htmldate", "courlan", "justext"):
-    logging.getLogger(_library).addHandler(logging.NullHandler())
-    logging.getLogger(_library).propagate = False
 
 
 class HtmlReader(Reader):
@@ -86,7 +87,7 @@ class HtmlReader(Reader):
     def read(self, path: Path, text: str, language: str | None = None) -> ReadResult:
         name = self.url or str(path)
         tree = _parse(name, path, text)
-        count = sum(1 for _ in tree.iter(etree.Element))
+        count = int(_ELEMENTS(tree))
         if count > MAX_PAGE_ELEMENTS:
             raise ContentError(name, f"the page has {count} HTML elements, more than the {MAX_PAGE_ELEMENTS} "
                                "Pressroom reads", fix="save the article's own page (or its print view) alone")
@@ -95,7 +96,7 @@ class HtmlReader(Reader):
         addresses, captions = _mark_images(tree)
         table_captions = {" ".join(caption.text_content().split()) for caption in tree.iter("caption")} - {""}
         link_texts = {" ".join(link.text_content().split()) for link in tree.iter("a")}
-        found = _extract(tree, base)
+        found = extract(tree, base)
         if found is None or found.body is None:
             raise _no_article(path, name)
         body = _html_body(found.body)
@@ -178,7 +179,7 @@ def _no_article(path: Path, name: str) -> ContentError:
 
 def _canonical(tree) -> str | None:
     """The page's own web address (canonical link or og:url), against which its links are resolved."""
-    for address in tree.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
+    for address in _OWN_ADDRESS(tree):
         if urlsplit(address.strip()).scheme in ("http", "https"):
             return address.strip()
     return None
@@ -187,7 +188,7 @@ def _canonical(tree) -> str | None:
 def _left_out_embeds(tree) -> list[str]:
     """Warnings for the embedded players, frames and forms of the article's own body (those of the
     rest of the page go with the navigation and ads, silently)."""
-    bodies = tree.xpath("//*[@itemprop='articleBody'] | //article") or tree.xpath("//main")
+    bodies = _ARTICLE_BODIES(tree) or _MAIN(tree)
     if not bodies:
         return []
     body = max(bodies, key=lambda element: len(element.text_content()))
@@ -221,22 +222,12 @@ def _mark_images(tree) -> tuple[dict[int, str], dict[int, str]]:
 def _caption_of(img) -> str | None:
     for ancestor in img.iterancestors():
         if ancestor.tag == "figure" or "wp-caption" in ancestor.get("class", ""):
-            for caption in ancestor.xpath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]"):
+            for caption in _CAPTIONS(ancestor):
                 text = " ".join(caption.text_content().split())
                 if text:
                     return text
             return None
     return None
-
-
-def _extract(tree, base: str | None):
-    from trafilatura import bare_extraction  # imported when a page is read: it takes a tenth of a second
-
-    try:
-        return bare_extraction(tree, url=base, include_comments=False, include_tables=True, include_images=True,
-                               include_formatting=True, include_links=True, with_metadata=True)
-    except (ValueError, TypeError, RecursionError, etree.LxmlError):
-        return None  # markup trafilatura cannot follow holds no article it can find
 
 
 def _curl_quotes_in(body, marks: tuple[str, str, str, str]) -> None:
