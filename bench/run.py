@@ -76,7 +76,8 @@ class Row:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported; 5 at least "
+                                                            "for figures worth quoting)")
     parser.add_argument("--targets-only", action="store_true",
                         help="only the rows with a target: leave out the where-the-time-goes rows and analyses")
     args = parser.parse_args()
@@ -90,6 +91,9 @@ def main() -> None:
     # A cache folder of this run's own: each command's first run starts cold, as on a new machine.
     env = {**os.environ, "PATH": f"{VENV_BIN}:{os.environ['PATH']}", "PRESSROOM_CACHE_DIR": str(work / "cache")}
     rows = []
+    # The rows take `--runs` (at least 5 for a table worth quoting); the long where-the-time-goes
+    # rows half as many, at least 3 (fewer only for a quick trial with --runs below 3).
+    few = args.runs if args.runs < 3 else max(3, args.runs // 2)
 
     def compare(label, ours, theirs, runs=args.runs, target=None, how="ratio", pages=1):
         if args.targets_only and target is None:
@@ -122,32 +126,32 @@ def main() -> None:
             pandoc_pdf(SAMPLE, out / "p.pdf"), target=1.0)
     compare(f"{CHAPTERS}-chapter book -> EPUB",
             ["pressroom", "export", str(book), "-f", "epub", "--no-page-list", "-o", str(out)],
-            ["pandoc", str(book), "-o", str(out / "b.epub")], runs=max(3, args.runs // 2), target=1.0)
+            ["pandoc", str(book), "-o", str(out / "b.epub")], runs=few, target=1.0)
     compare(f"{CHAPTERS}-chapter book -> PDF vs pandoc + WeasyPrint (what a user would pick instead; its PDF has no "
             "tags, front and back matter, page-numbered contents, hyphenation or justification: not the bar)",
             ["pressroom", "export", str(book), "-f", "pdf", "-o", str(out)],
-            pandoc_pdf(book, out / "b.pdf"), runs=max(3, args.runs // 2))
-    for name, article, runs, target in (("sample", SAMPLE, args.runs, None), ("book", book, max(5, args.runs), 1.05)):
+            pandoc_pdf(book, out / "b.pdf"), runs=few)
+    for name, article, runs, target in (("sample", SAMPLE, args.runs, None), ("book", book, args.runs, 1.05)):
         compare(f"{name} -> PDF: Pressroom vs WeasyPrint alone on Pressroom's own HTML and CSS (what Pressroom adds)",
                 ["pressroom", "export", str(article), "-f", "pdf", "-o", str(out)],
                 [str(VENV_BIN / "python"), "-P", str(BENCH / "weasyprint_alone.py"), str(sources / name),
                  str(out / f"alone-{name}.pdf")], runs=runs, target=target)
     same_html = rows[-1]
     saved_page_rows(compare, work, out, args.runs, env)
-    for name, runs in (("sample", args.runs), ("book", max(3, args.runs // 2))):
+    for name, runs in (("sample", args.runs), ("book", few)):
         if not args.targets_only:
             feature_rows(rows, name, SAMPLE if name == "sample" else book, sources / name, out, runs, env)
     rows.append(Row("book -> PDF, peak memory: WeasyPrint alone on Pressroom's own HTML and CSS", same_html.ours,
                     same_html.other, same_html.peak_ours, same_html.peak_other, 1.0, "peak memory"))
-    for name, flags, runs in (("PDF", ["-f", "pdf"], max(3, args.runs // 2)),
-                              ("EPUB", ["-f", "epub", "--no-page-list"], max(5, args.runs))):
+    for name, flags, runs in (("PDF", ["-f", "pdf"], few),
+                              ("EPUB", ["-f", "epub", "--no-page-list"], args.runs)):
         compare(f"{CHAPTERS} articles bound by a manifest -> {name} (vs the same text as one article)",
                 ["pressroom", "book", str(manifest), *flags, "-o", str(out / "bound")],
                 ["pressroom", "export", str(book), *flags, "-o", str(out)], runs=runs, target=1.1)
     if not args.targets_only:
         html_book = out / "book.html"
         subprocess.run(["pandoc", str(book), "-s", "-o", str(html_book)], check=True, env=env)
-        alone, peak_alone = measure(["weasyprint", str(html_book), str(out / "alone.pdf")], max(3, args.runs // 2), env)
+        alone, peak_alone = measure(["weasyprint", str(html_book), str(out / "alone.pdf")], few, env)
         ours_book = next(row for row in rows if row.label.startswith(f"{CHAPTERS}-chapter book -> PDF"))
         rows.append(Row("book -> PDF, peak memory: WeasyPrint alone on pandoc's HTML (lighter: none of the features)",
                         ours_book.ours, alone, ours_book.peak_ours, peak_alone, None, "peak memory"))
@@ -211,11 +215,11 @@ def saved_page_rows(compare, work: Path, out: Path, runs: int, env: dict) -> Non
             "Markdown -> EPUB",
             ["pressroom", "export", str(median), "-f", "epub", "-o", str(out / "saved")],
             ["pressroom", "export", str(markdown / f"{median.name.removesuffix('.html.gz')}.md"), "-f", "epub", "-o",
-             str(out / "saved-md")], runs=max(7, runs), target=0.15, how="seconds over")
+             str(out / "saved-md")], runs=runs, target=0.15, how="seconds over")
     compare(f"{len(pages)} saved web pages -> EPUB in one call vs their Markdown in one call, per page",
             ["pressroom", "export", *map(str, pages), "-f", "epub", "-o", str(out / "saved")],
             ["pressroom", "export", *map(str, as_markdown), "-f", "epub", "-o", str(out / "saved-md")],
-            runs=max(3, runs // 2), target=0.05, how="seconds a page over", pages=len(pages))
+            runs=runs, target=0.05, how="seconds a page over", pages=len(pages))
 
 
 def pandoc_pdf(article: Path, output: Path) -> list[str]:
