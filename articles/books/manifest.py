@@ -236,16 +236,17 @@ def _chapters(read: list[tuple[Entry, Article]]) -> list[Chapter]:
     addresses: dict[str, int] = {}
     by_path: dict[Path, int] = {}
     for number, (entry, article) in enumerate(read, start=1):
-        # A fetched page has an address, not a file: it is found by that address alone.
-        files = () if is_web_address(entry.address) else (article.source_path.name, str(article.source_path.resolve()))
+        # A fetched page has an address, not a file: it is found by that address alone. A file's
+        # path is the resolved one `_article_source` gave, so it is not resolved again.
+        files = () if is_web_address(entry.address) else (article.source_path.name, str(article.source_path))
         for address in (entry.address, *files, (article.metadata.source_url or "").rstrip("/")):
             if address:
                 addresses.setdefault(address, number)
         if files:
-            by_path.setdefault(article.source_path.resolve(), number)
+            by_path.setdefault(article.source_path, number)
     chapters = []
     for number, (entry, article) in enumerate(read, start=1):
-        here = None if is_web_address(entry.address) else article.source_path.parent.resolve()
+        here = None if is_web_address(entry.address) else article.source_path.parent
 
         def link_target(href: str, here: Path | None = here) -> str | None:
             address, _, fragment = href.partition("#")
