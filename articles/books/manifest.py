@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,7 @@ def bind_book(path: Path, slug: str, fields: dict[str, Any], editors: tuple[Auth
     """Read and bind the articles of `entries` (addresses relative to `relative_to`, by default the
     manifest's folder) into a book of parts titled `part_titles`."""
     folder = (relative_to or path.parent).resolve()
+    within = within.resolve() if within is not None else None
     read: list[tuple[Entry, Article]] = []
     first_line_of: dict[Path | str, Entry] = {}
     for entry in entries:
@@ -214,21 +216,32 @@ def _entry(path: Path, item: Any, line: int, part: int, warnings: list[str]) -> 
 
 def _article_source(path: Path, folder: Path, entry: Entry, within: Path | None) -> Path | str:
     """The web address or the file an entry names, the file checked to exist (and to lie `within` a
-    folder, when given: then a web address is refused)."""
+    resolved folder, when given: then a web address is refused)."""
     if is_web_address(entry.address):
         if within is not None:
             raise ContentError(path, f"{quoted(entry.address)} is a web address; a book of the library binds "
                                "the library's articles", line=entry.line,
                                fix="add the page to the library first, then list the article it became")
         return entry.address
-    source = (folder / entry.address).resolve()
-    if within is not None and not source.is_relative_to(within.resolve()):
+    source = _real_path(folder, entry.address)
+    if within is not None and not source.is_relative_to(within):
         raise ContentError(path, f"{quoted(entry.address)} lies outside the content folder", line=entry.line,
                            fix="list articles of the library only")
     if not source.is_file():
         raise ContentError(path, f"there is no article at {quoted(entry.address)}", line=entry.line,
                            fix=f"check the path (it is read from {folder}), or remove the entry")
     return source
+
+
+def _real_path(folder: Path, address: str) -> Path:
+    """`folder` / `address` with its symlinks resolved, `folder` being resolved already: a file named
+    in it that is no symlink is itself (one lstat, where os.path.realpath takes one for each folder
+    above it too). Not Path.resolve, which raises RuntimeError on a symlink loop: such an entry is
+    "no article" to `_article_source`, like any other that names no file."""
+    path = folder / address
+    if os.sep in address or address in (os.curdir, os.pardir) or path.is_symlink():
+        return Path(os.path.realpath(path))
+    return path
 
 
 def _chapters(read: list[tuple[Entry, Article]]) -> list[Chapter]:
