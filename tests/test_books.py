@@ -246,6 +246,24 @@ def test_a_bad_manifest_is_an_error_naming_its_line_and_leaves_no_file(runner, t
     assert not (tmp_path / "out").exists()
 
 
+def test_an_article_listed_by_its_name_and_by_a_symlink_to_it_is_listed_twice(runner, tmp_path):
+    shutil.copy(SAMPLE, tmp_path / "banned.txt")
+    (tmp_path / "alias.txt").symlink_to("banned.txt")
+    (tmp_path / "BOOK.yaml").write_text("title: A\narticles:\n  - banned.txt\n  - alias.txt\n", encoding="utf-8")
+    result = runner.invoke(main, ["book", str(tmp_path / "BOOK.yaml"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "BOOK.yaml, line 4: 'alias.txt' is listed twice (first on line 3)" in result.output, result.output
+
+
+def test_an_entry_that_is_a_symlink_loop_is_no_article(runner, tmp_path):
+    (tmp_path / "loop.md").symlink_to("back.md")
+    (tmp_path / "back.md").symlink_to("loop.md")
+    (tmp_path / "BOOK.yaml").write_text("title: A\narticles:\n  - loop.md\n", encoding="utf-8")
+    result = runner.invoke(main, ["book", str(tmp_path / "BOOK.yaml"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "BOOK.yaml, line 3: there is no article at 'loop.md'" in result.output, result.output
+
+
 def test_skip_bad_leaves_out_an_unreadable_article_with_a_warning(runner, tmp_path):
     shutil.copy(SAMPLE, tmp_path / "banned.txt")
     (tmp_path / "broken.txt").write_bytes(b"Title\n\n\xff bytes\n")

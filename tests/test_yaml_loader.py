@@ -102,7 +102,7 @@ def test_a_long_wrong_date_is_quoted_short(tmp_path):
         read_article_bytes(tmp_path / "x.md", b"---\ntitle: a\ndate: '" + b"9" * 500 + b"'\n---\nx")
 
 
-@pytest.mark.parametrize("text", [
+LIBYAML_CASES = [
     "title: Notes\n\nauthors:\n  - Ada\n  - name: Grace Hopper\n    file_as: Hopper, Grace\ndate: 2024-03-01\n",
     "title: \"Quoted: with a colon\"\nsubtitle: 'single ''quoted'''\nsubjects: [a, b, \"c, d\"]\nseries_position: 2\n",
     "title: >\n  folded\n  text\ndescription: |\n  kept\n  lines\nlang: fr-CA\nrights: ~\ncover: \"\"\n",
@@ -116,7 +116,10 @@ def test_a_long_wrong_date_is_quoted_short(tmp_path):
     "- a\n- b\n",
     "\ttitle: a tab\n",
     "title: a\ncover: !!python/object/apply:os.system [x]\n",
-])
+]
+
+
+@pytest.mark.parametrize("text", LIBYAML_CASES)
 def test_libyaml_reads_as_pyyaml_s_own_parser_does(monkeypatch, text):
     def outcome():
         try:
@@ -128,3 +131,22 @@ def test_libyaml_reads_as_pyyaml_s_own_parser_does(monkeypatch, text):
     with_libyaml = outcome()
     monkeypatch.setattr(yaml_loader, "_NoAliasLoader", yaml_loader._PurePythonLoader)
     assert outcome() == with_libyaml
+
+
+NESTED_LISTS = [f"title: a\nsubjects: {'[' * depth}{']' * depth}\n" for depth in (25, 300, 350, 400, 450, 600)]
+
+
+@pytest.mark.parametrize("text", LIBYAML_CASES + NESTED_LISTS)
+def test_a_text_libyaml_composes_reads_as_one_composed_here(monkeypatch, text):
+    """Without "&" or "*", libyaml composes the nodes itself; what is read, or said, is the same
+    (values kept as written too), however deeply the text nests."""
+    def outcome():
+        try:
+            return YamlLoader("book.yaml", subject="manifest", as_written=("title", "subtitle", "subjects", "rights",
+                                                                           "cover")).load_mapping(text)
+        except ContentError as error:
+            return str(error)
+
+    composed_by_libyaml = outcome()
+    monkeypatch.setattr(yaml_loader, "_LibyamlComposer", None)
+    assert outcome() == composed_by_libyaml

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,7 @@ def bind_book(path: Path, slug: str, fields: dict[str, Any], editors: tuple[Auth
     """Read and bind the articles of `entries` (addresses relative to `relative_to`, by default the
     manifest's folder) into a book of parts titled `part_titles`."""
     folder = (relative_to or path.parent).resolve()
+    within = within.resolve() if within is not None else None
     read: list[tuple[Entry, Article]] = []
     first_line_of: dict[Path | str, Entry] = {}
     for entry in entries:
@@ -214,15 +216,15 @@ def _entry(path: Path, item: Any, line: int, part: int, warnings: list[str]) -> 
 
 def _article_source(path: Path, folder: Path, entry: Entry, within: Path | None) -> Path | str:
     """The web address or the file an entry names, the file checked to exist (and to lie `within` a
-    folder, when given: then a web address is refused)."""
+    resolved folder, when given: then a web address is refused)."""
     if is_web_address(entry.address):
         if within is not None:
             raise ContentError(path, f"{quoted(entry.address)} is a web address; a book of the library binds "
                                "the library's articles", line=entry.line,
                                fix="add the page to the library first, then list the article it became")
         return entry.address
-    source = (folder / entry.address).resolve()
-    if within is not None and not source.is_relative_to(within.resolve()):
+    source = _real_path(folder, entry.address)
+    if within is not None and not source.is_relative_to(within):
         raise ContentError(path, f"{quoted(entry.address)} lies outside the content folder", line=entry.line,
                            fix="list articles of the library only")
     if not source.is_file():
@@ -231,21 +233,33 @@ def _article_source(path: Path, folder: Path, entry: Entry, within: Path | None)
     return source
 
 
+def _real_path(folder: Path, address: str) -> Path:
+    """`folder` / `address` with its symlinks resolved, `folder` being resolved already: a file named
+    in it that is no symlink is itself (one lstat, where os.path.realpath takes one for each folder
+    above it too). Not Path.resolve, which raises RuntimeError on a symlink loop: such an entry is
+    "no article" to `_article_source`, like any other that names no file."""
+    path = folder / address
+    if os.sep in address or address in (os.curdir, os.pardir) or path.is_symlink():
+        return Path(os.path.realpath(path))
+    return path
+
+
 def _chapters(read: list[tuple[Entry, Article]]) -> list[Chapter]:
     """Each article bound as a chapter, its links to the others made links inside the book."""
     addresses: dict[str, int] = {}
     by_path: dict[Path, int] = {}
     for number, (entry, article) in enumerate(read, start=1):
-        # A fetched page has an address, not a file: it is found by that address alone.
-        files = () if is_web_address(entry.address) else (article.source_path.name, str(article.source_path.resolve()))
+        # A fetched page has an address, not a file: it is found by that address alone. A file's
+        # path is the resolved one `_article_source` gave, so it is not resolved again.
+        files = () if is_web_address(entry.address) else (article.source_path.name, str(article.source_path))
         for address in (entry.address, *files, (article.metadata.source_url or "").rstrip("/")):
             if address:
                 addresses.setdefault(address, number)
         if files:
-            by_path.setdefault(article.source_path.resolve(), number)
+            by_path.setdefault(article.source_path, number)
     chapters = []
     for number, (entry, article) in enumerate(read, start=1):
-        here = None if is_web_address(entry.address) else article.source_path.parent.resolve()
+        here = None if is_web_address(entry.address) else article.source_path.parent
 
         def link_target(href: str, here: Path | None = here) -> str | None:
             address, _, fragment = href.partition("#")

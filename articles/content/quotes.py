@@ -58,6 +58,8 @@ def curl_quotes(text: str, marks: tuple[str, str, str, str]) -> str:
     """`text` with its straight quotes paired into `marks` and its apostrophes made ’, as markdown-it's
     typographer does for Markdown: a quote opens before a word and closes after one; one that pairs
     with nothing stays straight, unless it is an apostrophe (between letters, or closing a word)."""
+    if '"' not in text and "'" not in text:  # most titles and names: nothing to pair
+        return text
     pieces, start = [], 0
     for url in URL.finditer(text):
         pieces += [_curl(text[start:url.start()], marks), url.group()]

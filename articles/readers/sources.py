@@ -33,6 +33,7 @@ READERS = {
     ("html", "htm", "xhtml", "html.gz", "htm.gz", "xhtml.gz"): ("..webimport.page_reader", "HtmlReader"),
 }
 WEB_PAGE_READER = "..webimport.page_reader"
+_NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def supported_extensions() -> tuple[str, ...]:
@@ -211,8 +212,9 @@ def _metadata_without_control_characters(path: Path, metadata: Metadata) -> tupl
 
 def slug_for(path: Path) -> str:
     """The article's URL and file name: its file name without extension, in safe characters."""
-    stem = path.name[:-len(_extension(path)) - 1] if _extension(path) else path.name
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    extension = _extension(path)
+    stem = path.name[:-len(extension) - 1] if extension else path.name
+    slug = _NOT_IN_SLUG.sub("-", stem.lower()).strip("-")
     return slug[:80].rstrip("-") or "article"
 
 
