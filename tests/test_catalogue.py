@@ -144,6 +144,16 @@ def test_the_next_walk_finds_files_changed_outside_pressroom_and_keeps_when_each
     assert catalogue.walk().unchanged == 5
 
 
+def test_a_page_asked_again_after_the_index_changed_is_the_changed_indexs(catalogue, archive):
+    assert slugs(catalogue.listing(Filters(search="harbour"))) == ["harbour", "lighthouse"]
+    assert slugs(catalogue.listing(Filters(search="harbour"))) == ["harbour", "lighthouse"]  # kept, the same
+    write(archive, "quay.md", "title: Harbour Harbour\nlang: en", "The harbour, the harbour and the harbour.")
+    (archive / "lighthouse.md").unlink()
+    catalogue.walk()
+    again = catalogue.listing(Filters(search="harbour"))
+    assert slugs(again) == ["quay", "harbour"] and again.total == 2
+
+
 def test_changes_made_through_pressroom_are_in_the_index_at_once(catalogue):
     from pressroom.articles import UploadedFile
 
