@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, func, insert, select
 
 from ..articles import Library
 from .books import store_books
@@ -21,6 +21,7 @@ from .store import changed, remove_articles, store_article, store_stat
 # made before reads its files again at its next walk.
 READER_VERSION = "2026-12-08"
 BATCH = 200  # records written per transaction: other writers wait at most that long
+COMPARED = 1000  # files compared with the index per query
 
 
 @dataclass(frozen=True)
@@ -41,22 +42,31 @@ def walk(engine: Engine, folder: Path, rebuild: bool = False, progress: Progress
     kept). `progress` hears how many of the files to read are done."""
     started = datetime.datetime.now(datetime.timezone.utc)
     with engine.connect() as connection:
-        known = {row.path: row for row in connection.execute(
-            select(articles.c.path, articles.c.size, articles.c.mtime_ns, articles.c.digest))}
         stamp = connection.execute(select(state.c.value).where(state.c.name == "reader_version")).scalar()
     rebuild = rebuild or stamp != READER_VERSION
     folder = folder.resolve()
-    to_read, touched, unchanged = [], [], 0
-    for path, stat in Library(folder).scan():
-        name = path.relative_to(folder).as_posix()
-        row = known.pop(name, None)
-        if row is not None and not rebuild and (row.size, row.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-            unchanged += 1
-        elif row is not None and not rebuild and row.size == stat.st_size and _same_bytes(path, row.digest):
-            touched.append((name, stat.st_size, stat.st_mtime_ns))
-            unchanged += 1
-        else:
-            to_read.append((path, row is None))
+    files = Library(folder).scan()
+    to_read, touched, unchanged, known = [], [], 0, 0
+    # The index's rows are read a chunk of files at a time: a server walking a large library keeps no
+    # copy of the whole index in memory (Python would hold on to that memory after).
+    for start in range(0, len(files), COMPARED):
+        chunk = [(path.relative_to(folder).as_posix(), path, stat) for path, stat in files[start:start + COMPARED]]
+        with engine.connect() as connection:
+            rows = {row.path: row for row in connection.execute(
+                select(articles.c.path, articles.c.size, articles.c.mtime_ns, articles.c.digest)
+                .where(articles.c.path.in_([name for name, _, _ in chunk])))}
+        known += len(rows)
+        for name, path, stat in chunk:
+            row = rows.get(name)
+            if row is not None and not rebuild and (row.size, row.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                unchanged += 1
+            elif row is not None and not rebuild and row.size == stat.st_size and _same_bytes(path, row.digest):
+                touched.append((name, stat.st_size, stat.st_mtime_ns))
+                unchanged += 1
+            else:
+                to_read.append((path, row is None))
+    gone = _gone(engine, folder, files, known)
+    del files
     added = sum(1 for _, new in to_read if new)
     if progress:
         progress(0, len(to_read))
@@ -69,15 +79,15 @@ def walk(engine: Engine, folder: Path, rebuild: bool = False, progress: Progress
             if start == 0:
                 for name, size, mtime_ns in touched:
                     store_stat(connection, name, size, mtime_ns)
-                remove_articles(connection, list(known))
+                remove_articles(connection, gone)
         if progress:
             progress(min(start + BATCH, len(to_read)), len(to_read))
     with writing(engine) as connection:
-        if store_books(connection, folder, rebuild or bool(to_read) or bool(known)) or to_read or known or touched:
+        if store_books(connection, folder, rebuild or bool(to_read) or bool(gone)) or to_read or gone or touched:
             changed(connection)
         _stamp(connection, "reader_version", READER_VERSION)
         _stamp(connection, "last_walk", started.isoformat())
-    return WalkReport(added, len(to_read) - added, len(known), unchanged)
+    return WalkReport(added, len(to_read) - added, len(gone), unchanged)
 
 
 def last_walk(engine: Engine) -> datetime.datetime | None:
@@ -105,6 +115,17 @@ def forget_missing(engine: Engine, folder: Path, slug: str) -> None:
         remove_articles(connection, [path for path in paths if not (folder / path).is_file()])
         store_books(connection, folder, read_all=True)
         changed(connection)
+
+
+def _gone(engine: Engine, folder: Path, files: list, known: int) -> list[str]:
+    """The paths the index holds whose files are gone; looked for only when the index holds more than the
+    `known` rows the walk found (a file stored by another process since the scan is not gone)."""
+    with engine.connect() as connection:
+        if connection.execute(select(func.count()).select_from(articles)).scalar_one() <= known:
+            return []
+        found = {path.relative_to(folder).as_posix() for path, _ in files}
+        return [name for name in connection.execute(select(articles.c.path)).scalars() 
+                if name not in found and not (folder / name).is_file()]
 
 
 def _same_bytes(path: Path, digest: str) -> bool:
