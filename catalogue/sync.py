@@ -4,7 +4,8 @@ size, time or bytes changed, and forgets the ones that are gone."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,28 +46,25 @@ def walk(engine: Engine, folder: Path, rebuild: bool = False, progress: Progress
         stamp = connection.execute(select(state.c.value).where(state.c.name == "reader_version")).scalar()
     rebuild = rebuild or stamp != READER_VERSION
     folder = folder.resolve()
-    files = Library(folder).scan()
     to_read, touched, unchanged, known = [], [], 0, 0
-    # The index's rows are read a chunk of files at a time: a server walking a large library keeps no
-    # copy of the whole index in memory (Python would hold on to that memory after).
-    for start in range(0, len(files), COMPARED):
-        chunk = [(path.relative_to(folder).as_posix(), path, stat) for path, stat in files[start:start + COMPARED]]
+    # The files and the index's rows are compared a chunk at a time: a server walking a large library
+    # holds no copy of all of it (Python would keep that memory after).
+    for chunk in _chunks(Library(folder).stats(), COMPARED):
         with engine.connect() as connection:
-            rows = {row.path: row for row in connection.execute(
-                select(articles.c.path, articles.c.size, articles.c.mtime_ns, articles.c.digest)
-                .where(articles.c.path.in_([name for name, _, _ in chunk])))}
+            rows = {path: (size, mtime_ns) for path, size, mtime_ns in connection.execute(
+                select(articles.c.path, articles.c.size, articles.c.mtime_ns)
+                .where(articles.c.path.in_([name for name, _ in chunk]))).all()}
         known += len(rows)
-        for name, path, stat in chunk:
+        for name, stat in chunk:
             row = rows.get(name)
-            if row is not None and not rebuild and (row.size, row.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            if row is not None and not rebuild and row == (stat.st_size, stat.st_mtime_ns):
                 unchanged += 1
-            elif row is not None and not rebuild and row.size == stat.st_size and _same_bytes(path, row.digest):
+            elif row is not None and not rebuild and row[0] == stat.st_size and _same_bytes(engine, folder, name):
                 touched.append((name, stat.st_size, stat.st_mtime_ns))
                 unchanged += 1
             else:
-                to_read.append((path, row is None))
-    gone = _gone(engine, folder, files, known)
-    del files
+                to_read.append((folder / name, row is None))
+    gone = _gone(engine, folder, known)
     added = sum(1 for _, new in to_read if new)
     if progress:
         progress(0, len(to_read))
@@ -117,20 +115,28 @@ def forget_missing(engine: Engine, folder: Path, slug: str) -> None:
         changed(connection)
 
 
-def _gone(engine: Engine, folder: Path, files: list, known: int) -> list[str]:
+def _gone(engine: Engine, folder: Path, known: int) -> list[str]:
     """The paths the index holds whose files are gone; looked for only when the index holds more than the
-    `known` rows the walk found (a file stored by another process since the scan is not gone)."""
+    `known` rows the walk found (a file stored by another process since it was looked at is not gone)."""
     with engine.connect() as connection:
         if connection.execute(select(func.count()).select_from(articles)).scalar_one() <= known:
             return []
-        found = {path.relative_to(folder).as_posix() for path, _ in files}
-        return [name for name in connection.execute(select(articles.c.path)).scalars() 
+        found = {name for name, _ in Library(folder).stats()}
+        return [name for name in connection.execute(select(articles.c.path)).scalars()
                 if name not in found and not (folder / name).is_file()]
 
 
-def _same_bytes(path: Path, digest: str) -> bool:
+def _chunks(items: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
+
+
+def _same_bytes(engine: Engine, folder: Path, name: str) -> bool:
+    """Whether the file `name` holds the bytes the index read (only its time changed)."""
+    with engine.connect() as connection:
+        digest = connection.execute(select(articles.c.digest).where(articles.c.path == name)).scalar()
     try:
-        return file_digest(path.read_bytes()) == digest
+        return file_digest((folder / name).read_bytes()) == digest
     except OSError:
         return False
 
