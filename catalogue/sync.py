@@ -85,13 +85,17 @@ def walk(engine: Engine, folder: Path, rebuild: bool = False, progress: Progress
             changed(connection)
         _stamp(connection, "reader_version", READER_VERSION)
         _stamp(connection, "last_walk", started.isoformat())
+        _stamp(connection, "walk_ended", datetime.datetime.now(datetime.timezone.utc).isoformat())
     return WalkReport(added, len(to_read) - added, len(gone), unchanged)
 
 
 def last_walk(engine: Engine) -> datetime.datetime | None:
-    """When the folder was last walked, by this process or another."""
+    """When the folder was last walked, by this process or another: when that walk ended, so that a walk
+    longer than the time between walks (a large library on a busy machine) is not followed by another at once."""
     with engine.connect() as connection:
-        value = connection.execute(select(state.c.value).where(state.c.name == "last_walk")).scalar()
+        found = dict(connection.execute(select(state.c.name, state.c.value)
+                                        .where(state.c.name.in_(["last_walk", "walk_ended"]))).all())
+    value = found.get("walk_ended") or found.get("last_walk")
     return datetime.datetime.fromisoformat(value) if value else None
 
 
