@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, select, text
 
 from ..articles import Library
 from .books import store_books
@@ -51,9 +52,7 @@ def walk(engine: Engine, folder: Path, rebuild: bool = False, progress: Progress
     # holds no copy of all of it (Python would keep that memory after).
     for chunk in _chunks(Library(folder).stats(), COMPARED):
         with engine.connect() as connection:
-            rows = {path: (size, mtime_ns) for path, size, mtime_ns in connection.execute(
-                select(articles.c.path, articles.c.size, articles.c.mtime_ns)
-                .where(articles.c.path.in_([name for name, _ in chunk]))).all()}
+            rows = {path: (size, mtime_ns) for path, size, mtime_ns in _stats_of(connection, [name for name, _ in chunk])}
         known += len(rows)
         for name, stat in chunk:
             row = rows.get(name)
@@ -128,6 +127,17 @@ def _gone(engine: Engine, folder: Path, known: int) -> list[str]:
         found = {name for name, _ in Library(folder).stats()}
         return [name for name in connection.execute(select(articles.c.path)).scalars()
                 if name not in found and not (folder / name).is_file()]
+
+
+def _stats_of(connection, names: list[str]) -> list:
+    """The index's (path, size, mtime_ns) of the files `names`: the names sent as one value (a JSON array,
+    a PostgreSQL array), which the engines look up twice as fast as a thousand bound parameters."""
+    if connection.dialect.name == "sqlite":
+        query = ("SELECT path, size, mtime_ns FROM articles WHERE path IN (SELECT value FROM json_each(:names))",
+                 json.dumps(names))
+    else:
+        query = "SELECT path, size, mtime_ns FROM articles WHERE path = ANY(:names)", names
+    return connection.execute(text(query[0]), {"names": query[1]}).all()
 
 
 def _chunks(items: Iterator, size: int) -> Iterator[list]:
