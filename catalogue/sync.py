@@ -52,7 +52,8 @@ def walk(engine: Engine, folder: Path, rebuild: bool = False, progress: Progress
     # holds no copy of all of it (Python would keep that memory after).
     for chunk in _chunks(Library(folder).stats(), COMPARED):
         with engine.connect() as connection:
-            rows = {path: (size, mtime_ns) for path, size, mtime_ns in _stats_of(connection, [name for name, _ in chunk])}
+            rows = {path: (size, mtime_ns)
+                    for path, size, mtime_ns in _stats_of(connection, [name for name, _ in chunk])}
         known += len(rows)
         for name, stat in chunk:
             row = rows.get(name)
