@@ -119,21 +119,27 @@ def listing(engine: Engine, filters: Filters, sort: str = "", page: int = 1, per
     sort = sort if sort in SORTS and (sort != "relevance" or terms) else ("relevance" if terms else "title")
     try:
         with engine.connect() as connection:
-            ranked, conditions = _matching(connection, filters, terms)
             generation = connection.execute(select(state.c.value).where(state.c.name == "generation")).scalar()
-            key = (str(engine.url), generation, filters, facets)
-            counted = _cached(key) if generation else None
+            index = (str(engine.url), generation)
+            counted = _cached((*index, filters, facets), generation)
             if counted is None:
-                counted = _counts(connection, ranked, conditions, facets)
-                _remember(key, counted)
+                counted = _counts(connection, *_matching(connection, index, filters, terms, ranking=False), facets)
+                _remember((*index, filters, facets), counted, generation)
             total, found_facets = counted
             pages = max(1, -(-total // per_page))
             page = min(max(page, 1), pages)
-            query = select(articles).where(*conditions)
-            if ranked is not None:
-                query = query.join(ranked, ranked.c.id == articles.c.id)
-            query = query.order_by(*_order(sort, ranked), articles.c.path).limit(per_page).offset((page - 1) * per_page)
-            rows = connection.execute(query).all()
+            # A page's articles are kept by id with the counts: the next request for the page ranks nothing.
+            ids = _cached((*index, filters, sort, page, per_page), generation)
+            if ids is None:
+                ranked, conditions = _matching(connection, index, filters, terms)
+                query = select(articles.c.id).where(*conditions)
+                if ranked is not None:
+                    query = query.join(ranked, ranked.c.id == articles.c.id)
+                query = query.order_by(*_order(sort, ranked), articles.c.path).limit(per_page)
+                ids = tuple(connection.execute(query.offset((page - 1) * per_page)).scalars())
+                _remember((*index, filters, sort, page, per_page), ids, generation)
+            found = {row.id: row for row in connection.execute(select(articles).where(articles.c.id.in_(ids)))}
+            rows = [found[number] for number in ids if number in found]
             bodies = _bodies(connection, [row.id for row in rows]) if terms else {}
     except SQLAlchemyError as error:
         raise SearchError(f"the catalogue cannot answer this search ({_first_line(error)}); try other words") from None
@@ -143,8 +149,9 @@ def listing(engine: Engine, filters: Filters, sort: str = "", page: int = 1, per
     return Listing(hits, total, page, pages, sort, found_facets)
 
 
-def _matching(connection, filters: Filters, terms: list[Term]):
-    """The ranked matches of the words (a subquery of id and rank, lower first), or None; and the conditions."""
+def _matching(connection, index: tuple, filters: Filters, terms: list[Term], ranking: bool = True):
+    """The ranked matches of the words (a subquery of id and rank, lower first), or None; and the conditions.
+    Without `ranking`, every match has the rank 0 (what counting needs, for less work)."""
     conditions = []
     for column, value in ((articles.c.language, filters.language), (articles.c.year, filters.year),
                           (articles.c.site, filters.site)):
@@ -158,16 +165,17 @@ def _matching(connection, filters: Filters, terms: list[Term]):
         conditions.append(articles.c.id.in_(_substring(sqlite, term.text, f"glyphs{number}")))
     words = [term for term in terms if not term.unspaced]
     if not words:
-        if terms:  # substrings only: a title that holds them first
+        if terms and ranking:  # substrings only: a title that holds them first
             return (select(articles.c.id, case((and_(*[articles.c.title.contains(term.text) for term in terms]), 0),
                                                else_=1).label("rank")).subquery("ranked"), conditions)
         return None, conditions
     if sqlite:
         match = " ".join('"' + term.text.replace('"', '""') + '"' + ("*" if term.prefix else "") for term in words)
-        ranked = text("SELECT rowid AS id, bm25(article_words, 10.0, 4.0, 1.0) AS rank FROM article_words "
+        rank = "bm25(article_words, 10.0, 4.0, 1.0)" if ranking else "0.0"
+        ranked = text(f"SELECT rowid AS id, {rank} AS rank FROM article_words "
                       "WHERE article_words MATCH :match").bindparams(match=match)
     else:
-        ranked = _postgresql_ranked(connection, words)
+        ranked = _postgresql_ranked(connection, index, words, ranking)
     return ranked.columns(id=Integer, rank=Float).subquery("ranked"), conditions
 
 
@@ -183,9 +191,12 @@ def _substring(sqlite: bool, wanted: str, name: str):
     return text(query).bindparams(**{name: pattern}).columns(id=Integer)
 
 
-def _postgresql_ranked(connection, words: list[Term]):
+def _postgresql_ranked(connection, index: tuple, words: list[Term], ranking: bool):
     """Every term in the article's words, in any text-search configuration the index uses."""
-    configs = list(connection.execute(text("SELECT DISTINCT config FROM article_words")).scalars()) or ["simple"]
+    configs = _cached((*index, "configs"), index[1])
+    if configs is None:  # a look at every row of the index: once for each state of it
+        configs = tuple(connection.execute(text("SELECT DISTINCT config FROM article_words")).scalars()) or ("simple",)
+        _remember((*index, "configs"), configs, index[1])
     values: dict[str, str] = {}
     alternatives = []
     for c, config in enumerate(configs):
@@ -201,7 +212,8 @@ def _postgresql_ranked(connection, words: list[Term]):
                 parts.append(f"phraseto_tsquery(CAST(:c{c} AS regconfig), :t{t})")
         alternatives.append("(" + " && ".join(parts) + ")")
     query = " || ".join(alternatives)
-    return text(f"SELECT article_id AS id, -ts_rank(vector, q) AS rank FROM article_words, (SELECT {query}) AS found(q) "
+    rank = "-ts_rank(vector, q)" if ranking else "0.0"
+    return text(f"SELECT article_id AS id, {rank} AS rank FROM article_words, (SELECT {query}) AS found(q) "
                 "WHERE vector @@ q").bindparams(**values)
 
 
@@ -218,9 +230,12 @@ def _order(sort: str, ranked):
 
 
 def _counts(connection, ranked, conditions, facets: bool):
-    matching = select(articles.c.id).where(*conditions)
-    if ranked is not None:
-        matching = matching.join(ranked, ranked.c.id == articles.c.id)
+    if ranked is not None and not conditions:  # the words alone: their matches, without a join
+        matching = select(ranked.c.id)
+    else:
+        matching = select(articles.c.id).where(*conditions)
+        if ranked is not None:
+            matching = matching.where(articles.c.id.in_(select(ranked.c.id)))
     filtered = ranked is not None or bool(conditions)
     total = connection.execute(select(func.count()).select_from(matching.subquery())).scalar_one()
     found = {}
@@ -275,10 +290,14 @@ def snippet(body: str, terms: list[Term]) -> tuple[tuple[str, bool], ...]:
 
 _cache: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
-CACHED_COUNTS = 256
+CACHED = 512  # counts, pages of ids, configurations: each small
 
 
-def _cached(key):
+def _cached(key, generation):
+    """What was kept for `key` in the index's state `generation`; None, as if not kept, when the index
+    has no generation yet."""
+    if not generation:
+        return None
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -286,11 +305,13 @@ def _cached(key):
     return None
 
 
-def _remember(key, value) -> None:
-    """Counts stay good until the index changes (its generation); the oldest go first."""
+def _remember(key, value, generation) -> None:
+    """Kept until the index changes (its generation is part of every key); the oldest go first."""
+    if not generation:
+        return
     with _cache_lock:
         _cache[key] = value
-        while len(_cache) > CACHED_COUNTS:
+        while len(_cache) > CACHED:
             _cache.popitem(last=False)
 
 

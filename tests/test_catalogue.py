@@ -3,6 +3,7 @@ prefixes, languages without spaces, hostile syntax), filters, sorts, pages, migr
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -142,6 +143,28 @@ def test_the_next_walk_finds_files_changed_outside_pressroom_and_keeps_when_each
     assert catalogue.entry("harbour").title == "The Harbour at Noon" and catalogue.entry("harbour").added == added
     assert catalogue.entry("lighthouse") is None and catalogue.entry(SAMPLE.stem) is not None
     assert catalogue.walk().unchanged == 5
+
+
+def test_a_page_asked_again_after_the_index_changed_is_the_changed_indexs(catalogue, archive):
+    assert slugs(catalogue.listing(Filters(search="harbour"))) == ["harbour", "lighthouse"]
+    assert slugs(catalogue.listing(Filters(search="harbour"))) == ["harbour", "lighthouse"]  # kept, the same
+    write(archive, "quay.md", "title: Harbour Harbour\nlang: en", "The harbour, the harbour and the harbour.")
+    (archive / "lighthouse.md").unlink()
+    catalogue.walk()
+    again = catalogue.listing(Filters(search="harbour"))
+    assert slugs(again) == ["quay", "harbour"] and again.total == 2
+
+
+def test_the_time_between_walks_counts_from_the_end_of_the_last_one(catalogue, archive):
+    long_ago = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1)).isoformat()
+    with catalogue.engine.begin() as connection:  # a walk that started an hour ago and has just ended
+        connection.execute(text("UPDATE catalogue_state SET value = :value WHERE name = 'last_walk'"),
+                           {"value": long_ago})
+    write(archive, "harbour.md", "title: The Harbour at Noon\nlang: en", "Boats come back.")
+    catalogue.refresh(max_age=60)
+    assert catalogue.entry("harbour").title == "The Harbour at Dawn"
+    catalogue.refresh(max_age=0)
+    assert catalogue.entry("harbour").title == "The Harbour at Noon"
 
 
 def test_changes_made_through_pressroom_are_in_the_index_at_once(catalogue):

@@ -6,6 +6,7 @@ import datetime
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,21 +45,25 @@ class Library:
 
     def scan(self) -> list[tuple[Path, os.stat_result]]:
         """Every article file with its size and times, sorted by slug: one directory read per folder."""
+        found = [(Path(self.folder, name), stat) for name, stat in self.stats()]
+        return sorted(found, key=lambda pair: (slug_for(pair[0]), str(pair[0])))
+
+    def stats(self) -> Iterator[tuple[str, os.stat_result]]:
+        """Every article file's name in the folder ("/" between folders) with its size and times, in the
+        order the folders list them: a large library is looked at without holding all of it."""
         if not self.folder.is_dir():
-            return []
+            return
         extensions = stored_extensions()
-        found = []
         with os.scandir(self.folder) as top:
             for item in top:
                 if item.name.startswith("."):
                     continue
                 if item.is_dir():
                     with os.scandir(item.path) as inner:
-                        found += [(Path(entry.path), entry.stat()) for entry in inner
-                                  if _is_article_entry(entry, extensions) and entry.name.rpartition(".")[0] == item.name]
+                        yield from [(f"{item.name}/{entry.name}", entry.stat()) for entry in inner
+                                    if _is_article_entry(entry, extensions) and entry.name.rpartition(".")[0] == item.name]
                 elif _is_article_entry(item, extensions):
-                    found.append((Path(item.path), item.stat()))
-        return sorted(found, key=lambda pair: (slug_for(pair[0]), str(pair[0])))
+                    yield item.name, item.stat()
 
     def entries(self) -> list[LibraryEntry]:
         entries = []
