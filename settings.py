@@ -54,8 +54,8 @@ VARIABLES = (
              "shared by several servers on one library", "a SQLite file per content folder"),
     Variable("PRESSROOM_CATALOGUE_DIR", "where the SQLite catalogues are kept, one file per content folder",
              "catalogues/ in the instance folder (the data folder of an installed Pressroom)"),
-    Variable("PRESSROOM_WALK_SECONDS", "how old the catalogue's last look at the content folder may be before "
-             "a page looks again for files changed outside Pressroom", "5"),
+    Variable("PRESSROOM_WALK_SECONDS", "how long after the catalogue's last look at the content folder ended a "
+             "page looks again for files changed outside Pressroom", "5"),
     Variable("PRESSROOM_SMTP_URL", "the mail server editions are sent to devices through: "
              "smtp://user:password@host:port (STARTTLS required), smtps://user:password@host:port (implicit TLS), "
              "or smtp://host:port for a local relay without credentials", "none: sending is off"),
@@ -87,6 +87,12 @@ def set_for_this_run(name: str, value: str) -> None:
     """Give the documented variable `name` a value in this process and the export workers it starts (a
     command-line flag that stands for a setting)."""
     os.environ[_BY_NAME[name].name] = value
+
+
+def library_search_path() -> str:
+    """The library search paths the environment gives the system's dynamic linker: not a setting of
+    Pressroom's, but part of what decides which system libraries an engine opens."""
+    return "\0".join(os.environ.get(name, "") for name in ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH"))
 
 
 def names(name: str) -> tuple[str, ...]:

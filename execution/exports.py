@@ -11,7 +11,6 @@ from ..exporters import (
     ExportOptions,
     make_editions,
     plan_editions,
-    prepare_engines,
     refuse_early,
     rehearse_engines,
 )
@@ -29,8 +28,6 @@ def export_set(article: Publication, formats: Sequence[str], options: Mapping[st
     plans = plan_editions(formats, options)
     refuse_early(article, plans)
     limits = limits or ExportLimits()
-    if limits.start_method == "fork":
-        prepare_engines(plans)
     label = " and ".join(plan.exporter.label for plan in plans)
     job = ExportJob(make_editions, article, label, limits, (plans, options or ExportOptions()))
     return run_isolated(job, rehearsal=rehearse_engines)

@@ -135,7 +135,10 @@ def refuse_early(article: Publication, plans: list[EditionPlan]) -> None:
 
 def make_editions(article: Publication, plans: list[EditionPlan], options: Mapping[str, Any]) -> dict[str, Edition]:
     """Make each planned edition in this process: the paginator's own edition first when others
-    need its pages, so that its layout serves them all."""
+    need its pages, so that its layout serves them all. Engines this process did not inherit loaded
+    are loaded here first: a worker forked for one export loads its own, which it then need not copy
+    page by page from its parent as it touches them."""
+    prepare_engines(plans)
     layout = paginator()
     needed = [plan for plan in plans if plan.pages_settings is not None]
     ordered = sorted(plans, key=lambda plan: plan.exporter is not layout) if needed else plans
@@ -151,10 +154,14 @@ def make_editions(article: Publication, plans: list[EditionPlan], options: Mappi
     return {plan.exporter.name: editions[plan.exporter.name] for plan in plans}
 
 
+_PREPARED: set[tuple[str, bool]] = set()  # (exporter, many) prepared in this process, or the one it forked from
+
+
 def rehearse_engines() -> None:
     """Prepare every exporter as for many workers (a small export each) in this process."""
     for exporter in load_exporters().values():
         exporter.prepare(many=True)
+        _PREPARED.add((exporter.name, True))
 
 
 def prepare_engines(plans: list[EditionPlan], many: bool = False) -> None:
@@ -163,7 +170,8 @@ def prepare_engines(plans: list[EditionPlan], many: bool = False) -> None:
     exporters = {plan.exporter for plan in plans}
     if any(plan.pages_settings is not None for plan in plans):
         exporters.add(paginator())
-    unprepared = [exporter for exporter in exporters if (exporter.name, many) not in _PREPARED]
+    unprepared = [exporter for exporter in exporters if (exporter.name, True) not in _PREPARED
+                  and (exporter.name, many) not in _PREPARED]
     if not unprepared:
         return
     with _collector_paused():
@@ -173,9 +181,6 @@ def prepare_engines(plans: list[EditionPlan], many: bool = False) -> None:
                 _PREPARED.add((exporter.name, many))
             except Exception:  # the worker meets the same problem and reports it properly
                 LOGGER.debug("preparing the %s exporter failed", exporter.name, exc_info=True)
-
-
-_PREPARED: set[tuple[str, bool]] = set()  # (exporter, many) prepared in this process, or the one it forked from
 
 
 @contextmanager

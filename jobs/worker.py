@@ -11,7 +11,7 @@ from pathlib import Path
 from celery.signals import worker_process_init
 
 from ..execution import allow_export_processes
-from ..exporters import load_exporters
+from ..exporters import rehearse_engines
 from .periodicals import PeriodicalScheduler
 from .queue import LOGGER, check_reachable, queue_app
 
@@ -23,9 +23,7 @@ def run_worker(url: str, processes: int, content_dir: Path | None = None, beat: 
     app = queue_app(url, content_dir)
     worker_process_init.connect(lambda **_: allow_export_processes(), weak=False)
     _log_jobs()
-    # Loaded once here, so that every pool process and every export process forks warm.
-    for exporter in load_exporters().values():
-        exporter.prepare(many=True)
+    rehearse_engines()  # once here, so that every pool process and every export process forks warm
     worker = app.Worker(concurrency=processes, pool="prefork", loglevel="WARNING", quiet=True,
                         hostname=f"pressroom-{os.getpid()}@{socket.gethostname()}", without_gossip=True,
                         without_mingle=True, without_heartbeat=True, optimization="fair",

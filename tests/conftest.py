@@ -55,7 +55,7 @@ TIERS = {
              "test_markdown_reader", "test_pasting", "test_periodical_definition", "test_print_geometry", "test_properties", "test_registry", "test_settings",
              "test_text_reader", "test_uploads", "test_yaml_loader"),
     "render": ("test_book_typography", "test_cli", "test_edition_dates", "test_edition_ids", "test_export_workers",
-               "test_figure_placement", "test_html", "test_layout_limits", "test_print",
+               "test_figure_placement", "test_html", "test_layout_limits", "test_pdf_engine", "test_print",
                "test_languages", "test_pdf", "test_quotes", "test_reader_editions"),
     "validators": ("test_books", "test_content_model", "test_editions_valid", "test_epub", "test_hostile",
                    "test_periodicals", "test_web_corpus"),

@@ -147,7 +147,7 @@ def test_only_the_pdf_exporter_imports_the_pdf_engine_or_is_imported_for_it():
     graph = import_graph()
     pdf = "pressroom.exporters.pdf"
     assert sorted(name for name, path in modules.items() if "weasyprint" in external_imports(path)) == [
-        f"{pdf}.exporter", f"{pdf}.fetcher", f"{pdf}.layout", f"{pdf}.pages", f"{pdf}.printready.cover",
+        f"{pdf}.engine", f"{pdf}.fetcher", f"{pdf}.layout", f"{pdf}.pages", f"{pdf}.printready.cover",
         f"{pdf}.printready.interior", f"{pdf}.printready.preflight"]
     assert [name for name, imported in graph.items() if not name.startswith(pdf)
             and any(module == pdf or module.startswith(pdf + ".") for module in imported)] == []

@@ -57,8 +57,9 @@ class PdfExporter(Exporter):
         stylesheets of every page size, and lays out and writes a small article, which fills
         WeasyPrint's and Pango's caches (fonts, shaping, hyphenation). One export parses its own size only.
         """
-        import weasyprint  # noqa: F401
+        from .engine import import_weasyprint
 
+        import_weasyprint()
         if many:
             from ...articles import read_article_bytes
             from .layout import PAGE_GEOMETRY, stylesheets
