@@ -17,6 +17,7 @@ from ... import settings
 from ..user_cache import cached_bytes
 
 LINKER_CACHE = Path("/etc/ld.so.cache")
+_find_library = ctypes.util.find_library  # ctypes' own, whatever stands in for it during an import
 
 
 def import_weasyprint() -> None:
@@ -29,16 +30,18 @@ def import_weasyprint() -> None:
         _import_with(lambda name: asked.setdefault(name, _find_library(name)))
         return json.dumps(asked).encode()
 
-    found = json.loads(cached_bytes("libraries", _linker_state(), [Path(__file__)], recorded))
+    kept = cached_bytes("libraries", _linker_state(), [Path(__file__)], recorded)
     if "weasyprint" in sys.modules:
         return
+    try:
+        found = dict(json.loads(kept))
+    except (ValueError, TypeError):  # a damaged cache file: ctypes answers
+        found = {}
     try:
         _import_with(lambda name: found[name] if name in found else _find_library(name))
     except OSError:  # a library the cache names is gone, though the linker's cache did not change
         _import_with(_find_library)
 
-
-_find_library = ctypes.util.find_library
 
 
 def _import_with(find_library) -> None:
